@@ -1,0 +1,114 @@
+# atexit-conform: plain GNU make. `make conformance` is the main job, `make test` the tests.
+# Build variants live in separate folders (build/<variant>) and never mix:
+#   make VARIANT=debug | release (default) | asan | coverage
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+VARIANT ?= release
+BUILD_ROOT ?= build
+B := $(BUILD_ROOT)/$(VARIANT)
+
+CC ?= cc
+PYTHON ?= /usr/bin/python3
+PKG_CONFIG ?= pkg-config
+
+WARNINGS := -std=c11 -Wall -Wextra -pedantic -Wshadow -Wconversion \
+            -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wvla
+VARIANT_CFLAGS_release  := -O2
+VARIANT_CFLAGS_debug    := -O0 -g3
+VARIANT_CFLAGS_asan     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+VARIANT_CFLAGS_coverage := -O0 -g --coverage
+VARIANT_LDFLAGS_asan     := -fsanitize=address,undefined
+VARIANT_LDFLAGS_coverage := --coverage
+
+CFLAGS ?= -g
+CFLAGS += $(WARNINGS) $(VARIANT_CFLAGS_$(VARIANT)) -D_XOPEN_SOURCE=700 -fPIC
+CPPFLAGS += -Iref/include -MMD -MP
+LDFLAGS += $(VARIANT_LDFLAGS_$(VARIANT))
+LDLIBS += -lpthread
+
+# ---- libatx ---------------------------------------------------------------
+REF_SRC := $(wildcard ref/src/*.c)
+REF_OBJ := $(REF_SRC:%.c=$(B)/%.o)
+LIB_A   := $(B)/libatx.a
+LIB_SO  := $(B)/libatx.so
+
+# ---- CMocka tests (one binary per ref/tests/test_<unit>.c) ------------------
+TEST_SRC  := $(wildcard ref/tests/test_*.c)
+TEST_BIN  := $(TEST_SRC:ref/tests/%.c=$(B)/ref/tests/%)
+TEST_SUPPORT_SRC := $(filter-out $(TEST_SRC),$(wildcard ref/tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(B)/%.o)
+
+# ---- the C case runner -------------------------------------------------------
+RUNNER_SRC := $(wildcard harness/runner/*.c)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
+RUNNER     := $(B)/atx-case-runner
+# A third-party C library implementing ref/include/atx.h can replace libatx.
+ATX_LIB ?= $(LIB_A)
+
+.PHONY: all lib runner test test-c test-py conformance coverage bench deps \
+        install uninstall clean
+all: lib runner
+
+lib: $(LIB_A) $(LIB_SO)
+runner: $(RUNNER)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB_A): $(REF_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(LIB_SO): $(REF_OBJ)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libatx.so.0 -o $@ $^ $(LDLIBS)
+
+$(B)/ref/tests/%: $(B)/ref/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+$(RUNNER): $(RUNNER_OBJ) $(ATX_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lyaml $(LDLIBS)
+
+# ---- dependencies: the Debian packages every target needs -----------------
+DEB_PACKAGES := gcc make pkg-config libyaml-dev libcmocka-dev gcovr \
+                python3 python3-yaml python3-pytest
+deps:
+	@sh tools/deps.sh $(DEB_PACKAGES)
+
+# ---- jobs ---------------------------------------------------------------------
+test: deps
+	$(MAKE) test-c
+	$(MAKE) test-c VARIANT=asan
+	$(MAKE) test-py
+	$(MAKE) coverage
+
+test-c: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+test-py: runner
+	$(PYTHON) -m pytest -q harness/tests oracle/tests
+
+conformance: deps runner
+	./atx-conform --runner $(RUNNER)
+
+coverage: deps
+	$(PYTHON) coverage/run.py
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 ref/include/atx.h $(DESTDIR)$(PREFIX)/include/atx.h
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libatx.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libatx.so.0
+	ln -sf libatx.so.0 $(DESTDIR)$(PREFIX)/lib/libatx.so
+	sed 's|@PREFIX@|$(PREFIX)|' ref/libatx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libatx.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/atx.h $(DESTDIR)$(PREFIX)/lib/libatx.a \
+	      $(DESTDIR)$(PREFIX)/lib/libatx.so $(DESTDIR)$(PREFIX)/lib/libatx.so.0 \
+	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/libatx.pc
+
+clean:
+	rm -rf $(BUILD_ROOT) reports coverage/out .pytest_cache
+
+-include $(REF_OBJ:.o=.d) $(RUNNER_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_SUPPORT_OBJ:.o=.d)

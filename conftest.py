@@ -1,0 +1,5 @@
+"""pytest: the repository root is importable (harness, oracle)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

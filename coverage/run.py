@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""make coverage: line and branch coverage of the C code under the whole suite.
+
+Builds the coverage variant (build/coverage), runs every CMocka test and every case
+through the instrumented case runner (and the malformed-case fixtures through its
+loader), then writes with gcovr, into coverage/out/: HTML details (index.html),
+Cobertura XML (coverage.xml), JSON (coverage.json), a text summary (summary.txt).
+The gate: line coverage of ref/src at least --fail-under-line (default 95).
+"""
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(REPO, "build", "coverage")
+OUT = os.path.join(REPO, "coverage", "out")
+MALFORMED = os.path.join(REPO, "harness", "tests", "malformed")
+
+
+def sh(command, **kwargs):
+    print("+ " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=REPO, check=True, **kwargs)
+
+
+def run_cases(runner: str) -> int:
+    """Every case through the instrumented runner; output is not compared here
+    (make conformance does that), only executed. Returns how many ran."""
+    cases = sorted(glob.glob(os.path.join(REPO, "cases", "*", "*.yaml")))
+    for path in cases:
+        subprocess.run([runner, path], cwd=REPO, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
+    for path in sorted(glob.glob(os.path.join(MALFORMED, "*.yaml"))):
+        subprocess.run([runner, "--check", "--cases-root", MALFORMED, path], cwd=REPO,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return len(cases)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fail-under-line", type=float, default=95.0)
+    args = parser.parse_args()
+    for stale in glob.glob(os.path.join(BUILD, "**", "*.gcda"), recursive=True):
+        os.remove(stale)
+    make = ["make", "--no-print-directory", "VARIANT=coverage"]
+    sh(make + ["test-c", "runner"], stdout=sys.stdout)
+    count = run_cases(os.path.join(BUILD, "atx-case-runner"))
+    print("coverage: ran %d cases through the instrumented runner" % count)
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    common = ["gcovr", "--root", REPO, "--object-directory", BUILD, "--exclude-unreachable-branches"]
+    sh(common + ["--filter", "ref/src/", "--filter", "harness/runner/",
+                 "--html-details", os.path.join(OUT, "index.html"),
+                 "--cobertura", os.path.join(OUT, "coverage.xml"),
+                 "--json", os.path.join(OUT, "coverage.json"),
+                 "--txt", os.path.join(OUT, "summary.txt")])
+    with open(os.path.join(OUT, "summary.txt"), encoding="utf-8") as stream:
+        print(stream.read())
+    gate = subprocess.run(common + ["--filter", "ref/src/", "--print-summary",
+                                    "--fail-under-line", str(args.fail_under_line)],
+                          cwd=REPO, stdout=subprocess.PIPE, text=True, check=False)
+    summary = [line for line in gate.stdout.splitlines() if line.startswith(("lines:", "branches:"))]
+    print("ref/src: " + "; ".join(summary))
+    if gate.returncode != 0:
+        print("coverage: line coverage of ref/src is under %.0f%%" % args.fail_under_line,
+              file=sys.stderr)
+        return 1
+    print("coverage: reports in coverage/out/ (index.html, coverage.xml, coverage.json, summary.txt)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

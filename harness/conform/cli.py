@@ -1,0 +1,146 @@
+"""atx-conform: the conformance runner's command line."""
+
+import argparse
+import fnmatch
+import os
+import sys
+from typing import List, Optional
+
+from harness.conform import reports as report_files
+from harness.conform.suite import FAIL, ERROR, Pairing, load_cases, run_suite, counts
+from harness.conform.targets import Python, Reference
+from oracle.casefile import load_clauses
+from oracle.interpreters import default_oracle, discover, identify
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
+
+DESCRIPTION = """\
+Runs the atexit conformance suite: every selected case (cases/README.md) on the
+oracle (real CPython) and on the C reference (libatx through atx-case-runner, in the
+profile of the oracle's version), compares merged output, exit status and events,
+and writes reports/conformance.json and reports/junit.xml.
+
+Exit status: 0 nothing unexpected; 1 a divergence, an error or a malformed case;
+2 a usage or configuration error."""
+
+
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="atx-conform", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("patterns", nargs="*", metavar="CASE_GLOB",
+                        help="run only cases whose id matches a glob (e.g. 'unregister/*')")
+    parser.add_argument("--runner", default=DEFAULT_RUNNER,
+                        help="the C case runner to test (default: %(default)s)")
+    parser.add_argument("--oracle", choices=("default", "all"), default="default",
+                        help="default: Debian's python3 (else the newest CPython found); "
+                             "all: every CPython discovered (default: %(default)s)")
+    parser.add_argument("--python", action="append", default=[], metavar="PATH",
+                        help="an extra CPython to use as an oracle (repeatable)")
+    parser.add_argument("--area", action="append", default=[], help="select cases of an area")
+    parser.add_argument("--tag", action="append", default=[], help="select cases with a tag")
+    parser.add_argument("--clause", action="append", default=[],
+                        help="select cases that exercise a clause")
+    parser.add_argument("--shard", metavar="I/N",
+                        help="run the I-th of N deterministic slices of the selection (1-based)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="parallel runs (default: the CPU count, %(default)s)")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds before a run's process group is killed (default: %(default)s)")
+    parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
+                        help="the cases folder (default: %(default)s)")
+    parser.add_argument("--report-dir", default="reports",
+                        help="where reports are written (default: %(default)s)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    return parser.parse_args(argv)
+
+
+def select(reports, args):
+    chosen = []
+    for report in reports:
+        case = report.case
+        if args.patterns and not any(fnmatch.fnmatchcase(report.id, p) for p in args.patterns):
+            continue
+        if case is not None and (args.area and case.area not in args.area
+                                 or args.tag and not set(args.tag) & set(case.tags)
+                                 or args.clause and not set(args.clause) & set(case.clauses)):
+            continue
+        chosen.append(report)
+    if args.shard:
+        index, total = (int(part) for part in args.shard.split("/"))
+        chosen = [report for n, report in enumerate(sorted(chosen, key=lambda r: r.id))
+                  if n % total == index - 1]
+    return chosen
+
+
+def oracles(args) -> List[Python]:
+    extra = []
+    for path in args.python:
+        found = identify(path)
+        if found is None or found.implementation != "CPython":
+            raise SystemExit("atx-conform: --python %s is not a CPython interpreter" % path)
+        extra.append(found)
+    if args.oracle == "all":
+        found = discover(args.python)
+    else:
+        base = default_oracle()
+        found = ([base] if base else []) + extra
+    if not found:
+        raise SystemExit("atx-conform: no CPython interpreter found (looked on PATH, "
+                         "/usr/bin/python3 and $PYENV_ROOT/versions)")
+    unique = {interpreter.path: interpreter for interpreter in found}
+    return [Python(interpreter) for interpreter in unique.values()]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    try:
+        args = parse_args(argv)
+        if args.shard:
+            index, total = (int(part) for part in args.shard.split("/"))
+            if not 1 <= index <= total:
+                raise ValueError
+        if not os.access(args.runner, os.X_OK):
+            print("atx-conform: the case runner %s is missing (run `make`)" % args.runner,
+                  file=sys.stderr)
+            return 2
+        clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+        pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
+                                              oracle.interpreter.short_version, args.cases_root))
+                    for oracle in oracles(args)]
+    except ValueError:
+        print("atx-conform: --shard takes I/N with 1 <= I <= N", file=sys.stderr)
+        return 2
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+            return 2
+        raise
+    reports = select(load_cases(args.cases_root), args)
+    for report in reports:
+        if report.error:
+            print("malformed case: %s" % report.error, file=sys.stderr)
+    # Generated programs stay beside the reports, so every repro command works later.
+    run_suite(reports, pairings, os.path.abspath(args.report_dir), args.jobs, args.timeout)
+    if not args.quiet:
+        for report in reports:
+            for result in report.results:
+                if result.status in (FAIL, ERROR):
+                    print("%s %s on %s: %s" % (result.status.upper(), report.id, result.target,
+                                               result.reason))
+                    if result.diff:
+                        print(result.diff)
+                    print("  repro: %s\n  oracle: %s\n  program: %s" % (
+                        result.target_command, result.oracle_command, result.program))
+    run_info = {"runner": os.path.abspath(args.runner),
+                "oracles": [{"name": p.oracle.name, "path": p.oracle.interpreter.path,
+                             "implementation": p.oracle.interpreter.implementation,
+                             "version": ".".join(map(str, p.oracle.interpreter.version))}
+                            for p in pairings],
+                "targets": [p.target.name for p in pairings],
+                "selection": {"patterns": args.patterns, "areas": args.area, "tags": args.tag,
+                              "clauses": args.clause, "shard": args.shard}}
+    report_files.write_reports(args.report_dir, reports, run_info, clauses)
+    print(report_files.summary_table(reports), end="")
+    print("reports: %s/conformance.json, %s/junit.xml" % (args.report_dir, args.report_dir))
+    total = counts(reports)
+    return 1 if total[FAIL] or total[ERROR] else 0

@@ -1,0 +1,110 @@
+"""Running the suite: every case on the oracle and on each target, in parallel, compared."""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from harness.conform.compare import compare
+from harness.conform.targets import Python, Reference, shell_command, write_program
+from oracle.casefile import Case, CaseError, discover, load, load_clauses
+from oracle.execute import Outcome
+
+PASS, FAIL, SKIP, ERROR = "pass", "fail", "skip", "error"
+
+
+@dataclass
+class Result:
+    """One case on one target, against one oracle."""
+    target: str
+    oracle: str
+    status: str
+    reason: str = ""
+    diff: str = ""
+    target_status: str = ""
+    oracle_status: str = ""
+    target_command: str = ""
+    oracle_command: str = ""
+    program: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class CaseReport:
+    id: str
+    path: str
+    case: Optional[Case] = None
+    error: str = ""  # a malformed case: FILE:LINE: MESSAGE
+    results: List[Result] = field(default_factory=list)
+
+
+@dataclass
+class Pairing:
+    """A target checked against an oracle (the reference runs in the oracle's profile)."""
+    oracle: Python
+    target: Reference
+
+
+def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None) -> List[CaseReport]:
+    """Every case, loaded and validated; a malformed one is kept with its error."""
+    clauses = load_clauses(os.path.join(cases_root, "clauses.yaml"))
+    reports = []
+    for path in paths if paths is not None else discover(cases_root):
+        report = CaseReport(os.path.relpath(path, cases_root)[:-len(".yaml")], path)
+        try:
+            report.case = load(path, cases_root, clauses)
+            report.id = report.case.id
+        except CaseError as error:
+            report.error = str(error)
+        reports.append(report)
+    return reports
+
+
+def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Result:
+    oracle, target = pairing.oracle, pairing.target
+    result = Result(target.name, oracle.name, PASS,
+                    target_command=shell_command(target.command(case, workdir)),
+                    oracle_command=shell_command(oracle.command(case, workdir)),
+                    program=Python.program_path(case, workdir))
+    version = oracle.interpreter.version[:2]
+    if not case.applies_to(version):
+        result.status, result.reason = SKIP, "the case does not apply to Python %d.%d" % version
+        return result
+    expected: Outcome = oracle.run(case, workdir, timeout)
+    actual: Outcome = target.run(case, workdir, timeout)
+    result.seconds = expected.seconds + actual.seconds
+    result.target_status, result.oracle_status = actual.status_text(), expected.status_text()
+    if expected.timed_out or actual.timed_out:
+        result.status = ERROR
+        result.reason = "%s timed out after %.0fs" % (
+            oracle.name if expected.timed_out else target.name, timeout)
+        return result
+    comparison = compare(expected, actual, oracle.name, target.name)
+    if not comparison.equal:
+        result.status, result.diff = FAIL, comparison.diff
+        result.reason = "output, status or events differ from %s" % oracle.name
+    return result
+
+
+def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
+              jobs: int, timeout: float) -> None:
+    """Fills each report's results (in case order, then pairing order)."""
+    runnable = [report for report in reports if report.case is not None]
+    for report in runnable:
+        write_program(report.case, workdir)
+    work = [(report, pairing) for report in runnable for pairing in pairings]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(lambda item: _run_pair(item[0].case, item[1], workdir, timeout),
+                                work))
+    for (report, _), result in zip(work, results):
+        report.results.append(result)
+
+
+def counts(reports: List[CaseReport]) -> Dict[str, int]:
+    total = {PASS: 0, FAIL: 0, SKIP: 0, ERROR: 0}
+    for report in reports:
+        if report.error:
+            total[ERROR] += 1
+        for result in report.results:
+            total[result.status] += 1
+    return total

@@ -1,0 +1,64 @@
+"""What can run a case: the C reference (a profile of libatx) and Python interpreters."""
+
+import os
+import shlex
+from dataclasses import dataclass
+from typing import List
+
+from oracle.casefile import Case
+from oracle.compile import compile_case
+from oracle.execute import Outcome, run
+from oracle.interpreters import Interpreter
+
+
+@dataclass
+class Reference:
+    """The C case runner, linked with libatx, in the profile of one CPython version."""
+    runner: str
+    profile: str
+    cases_root: str
+
+    @property
+    def name(self) -> str:
+        return "reference-%s" % self.profile
+
+    def command(self, case: Case, workdir: str) -> List[str]:
+        return [self.runner, "--profile", self.profile, "--cases-root", self.cases_root, case.path]
+
+    def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
+        return run(self.command(case, workdir), timeout)
+
+
+@dataclass
+class Python:
+    """A Python interpreter running the case's generated program (the oracle, or a target)."""
+    interpreter: Interpreter
+
+    @property
+    def name(self) -> str:
+        return self.interpreter.name
+
+    @staticmethod
+    def program_path(case: Case, workdir: str) -> str:
+        return os.path.join(workdir, "programs", case.id + ".py")
+
+    def command(self, case: Case, workdir: str) -> List[str]:
+        return self.interpreter.command(self.program_path(case, workdir))
+
+    def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
+        """Runs the program write_program() left in workdir."""
+        return run(self.command(case, workdir), timeout, cwd=os.path.dirname(
+            self.program_path(case, workdir)))
+
+
+def write_program(case: Case, workdir: str) -> str:
+    """Compiles the case into workdir/programs/<id>.py (kept for the report and repros)."""
+    path = os.path.join(workdir, "programs", case.id + ".py")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(compile_case(case))
+    return path
+
+
+def shell_command(command: List[str]) -> str:
+    return " ".join(shlex.quote(part) for part in command)

@@ -1,0 +1,99 @@
+/* case.h - the case model the C runner executes (cases/README.md is the format). */
+#ifndef RUNNER_CASE_H
+#define RUNNER_CASE_H
+
+#include <stddef.h>
+
+/* A data value of the case format: int, text, bool, None or a list. */
+typedef enum value_kind { VALUE_NONE, VALUE_BOOL, VALUE_INT, VALUE_TEXT, VALUE_LIST } value_kind;
+
+typedef struct value {
+    value_kind kind;
+    long long number;       /* VALUE_BOOL (0/1), VALUE_INT */
+    char *text;                   /* VALUE_TEXT */
+    struct value *items;    /* VALUE_LIST */
+    size_t count;
+} value;
+
+/* What a step names: a handler, OBJECT.METHOD, or a plain value. */
+typedef struct ref {
+    const char *handler; /* NULL for a plain value */
+    const char *object;  /* NULL unless a bound method */
+    value literal;
+} ref;
+
+typedef enum step_op {
+    OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
+    OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN
+} step_op;
+
+typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
+
+typedef struct keyword {
+    const char *name;
+    value val;
+} keyword;
+
+typedef struct step {
+    step_op op;
+    int line;
+    const char *text;          /* print */
+    const char *exc_type;      /* raise */
+    int has_arg;         /* raise arg / exit value given */
+    value arg;
+    int has_ref;         /* register ~ has none */
+    ref target;
+    value *args;
+    size_t nargs;
+    keyword *kwargs;
+    size_t nkwargs;
+    int catch_;
+    int print_returned;
+    eq_result result;    /* return */
+} step;
+
+typedef struct steps {
+    step *items;
+    size_t count;
+} steps;
+
+typedef enum handler_kind { KIND_FUNCTION, KIND_METHOD, KIND_CALLABLE_OBJECT, KIND_BUILTIN } handler_kind;
+
+typedef struct handler {
+    const char *name;
+    handler_kind kind;
+    steps body;
+    int has_eq;
+    steps eq;
+    const char *cls;       /* method */
+    const char *builtin;   /* builtin: "print" or "int" */
+} handler;
+
+typedef struct object_decl {
+    const char *name;
+    const char *cls;
+} object_decl;
+
+typedef struct case_file {
+    struct arena *mem; /* owns everything below */
+    const char *path;
+    const char *id;
+    const char *description;
+    const char *exit_path;
+    object_decl *objects;
+    size_t nobjects;
+    handler *handlers;
+    size_t nhandlers;
+    steps main;
+} case_file;
+
+/* Loads and validates a case. On error returns -1 and writes "FILE:LINE: MESSAGE"
+ * into err (the Python loader, oracle/casefile.py, reports the same line). */
+int case_load(const char *path, const char *cases_root, const char *clauses_path,
+              case_file *out, char *err, size_t errsize);
+void case_free(case_file *c);
+
+const handler *case_handler(const case_file *c, const char *name);
+const object_decl *case_object(const case_file *c, const char *name);
+
+#endif

@@ -1,0 +1,67 @@
+/* events.c - the structured event log and the unbuffered standard output. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pyvalue.h"
+#include "runtime.h"
+
+static void write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t done = write(fd, s, n);
+        if (done <= 0)
+            return;
+        s += done;
+        n -= (size_t)done;
+    }
+}
+
+void event_emit(const char *line)
+{
+    if (rt.events_fd >= 0) {
+        write_all(rt.events_fd, line, strlen(line));
+        write_all(rt.events_fd, "\n", 1);
+    }
+}
+
+void out_write(const char *s)
+{
+    write_all(STDOUT_FILENO, s, strlen(s));
+}
+
+typedef struct named_value {
+    const char *name;
+    const value *val;
+} named_value;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const named_value *)a)->name, ((const named_value *)b)->name);
+}
+
+void call_text(text *out, const char *name, const atx_args *args)
+{
+    size_t i, n = atx_args_positional_count(args), k = atx_args_keyword_count(args);
+    named_value *keys = calloc(k + 1, sizeof *keys);
+    if (keys == NULL)
+        exit(70);
+    text_addf(out, "%s(", name);
+    for (i = 0; i < n; i++) {
+        if (i)
+            text_add(out, ", ");
+        value_canonical(out, atx_args_positional(args, i));
+    }
+    /* prelude.py prints keywords sorted: Python 2.7 keeps no keyword order. */
+    for (i = 0; i < k; i++) {
+        keys[i].name = atx_args_keyword_name(args, i);
+        keys[i].val = atx_args_keyword_value(args, i);
+    }
+    qsort(keys, k, sizeof *keys, by_name);
+    for (i = 0; i < k; i++) {
+        text_addf(out, "%s%s=", n + i ? ", " : "", keys[i].name);
+        value_canonical(out, keys[i].val);
+    }
+    free(keys);
+    text_add(out, ")");
+}

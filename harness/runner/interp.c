@@ -1,0 +1,170 @@
+/* interp.c - executing a case's steps against libatx, printing what the generated Python
+ * program prints (oracle/compile.py is the other half of this contract). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyvalue.h"
+#include "runtime.h"
+
+static void print_line(text *t)
+{
+    text_add(t, "\n");
+    out_write(text_str(t));
+    text_free(t);
+}
+
+static pyexc *type_error(const char *message)
+{
+    return exc_new("TypeError", message, 0);
+}
+
+/* CPython 3.x: a private function the profile lacks is an AttributeError. */
+static pyexc *missing(const char *function)
+{
+    text message = {NULL, 0, 0};
+    pyexc *e;
+    text_addf(&message, "module 'atexit' has no attribute '%s'", function);
+    e = exc_new("AttributeError", text_str(&message), 0);
+    text_free(&message);
+    return e;
+}
+
+static pyexc *raised_by(int err, atx_failure *failure, const char *function)
+{
+    if (err == ATX_ERAISED)
+        return exc_from_failure(failure);
+    if (err == ATX_ENOSYS)
+        return missing(function);
+    return err == 0 ? NULL : exc_new("MemoryError", NULL, 0);
+}
+
+static atx_args *pack(const step *s)
+{
+    atx_args *args = NULL;
+    size_t i;
+    if (atx_args_new(NULL, &args) != 0)
+        exit(70);
+    for (i = 0; i < s->nargs; i++)
+        if (atx_args_push(args, value_copy(&s->args[i]), value_free) != 0)
+            exit(70);
+    for (i = 0; i < s->nkwargs; i++)
+        if (atx_args_push_keyword(args, s->kwargs[i].name, value_copy(&s->kwargs[i].val),
+                                  value_free) != 0)
+            exit(70);
+    return args;
+}
+
+static pyexc *do_register(const step *s)
+{
+    atx_callable *returned = NULL;
+    pyobj *func;
+    atx_args *args;
+    int err;
+    if (!s->has_ref)
+        return type_error("register() takes at least 1 argument (0 given)");
+    func = object_for_ref(&s->target);
+    args = pack(s);
+    err = atx_register(rt.registry, &func->base, args, &returned);
+    if (err == ATX_ENOTCALLABLE) {
+        atx_args_free(args);
+        return type_error("the first argument must be callable");
+    }
+    if (err != 0) {
+        atx_args_free(args);
+        return exc_new("MemoryError", NULL, 0);
+    }
+    if (s->print_returned) {
+        text t = {NULL, 0, 0};
+        text_add(&t, "register returned ");
+        object_name(&t, returned);
+        text_add(&t, returned == &func->base ? " (same object)" : " (another object)");
+        print_line(&t);
+    }
+    return NULL;
+}
+
+static pyexc *raise_step(const step *s)
+{
+    text message = {NULL, 0, 0};
+    pyexc *e;
+    /* str(KeyError(x)) is repr(x); every other type shows str(x). */
+    if (s->has_arg && strcmp(s->exc_type, "KeyError") == 0)
+        value_repr(&message, &s->arg);
+    else if (s->has_arg)
+        value_str(&message, &s->arg);
+    e = exc_new(s->exc_type, text_str(&message), 0);
+    text_free(&message);
+    if (s->has_arg) {
+        e->has_arg = 1;
+        e->arg = value_copy(&s->arg);
+    }
+    return e;
+}
+
+static pyexc *exec_step(const step *s, frame *f)
+{
+    text t = {NULL, 0, 0};
+    atx_failure *failure = NULL;
+    size_t count;
+    int err;
+    switch (s->op) {
+    case OP_PRINT:
+        text_add(&t, s->text);
+        print_line(&t);
+        return NULL;
+    case OP_PRINT_ARGS:
+        call_text(&t, f->name, f->args);
+        print_line(&t);
+        return NULL;
+    case OP_PRINT_EQ:
+        text_addf(&t, "%s.__eq__(", f->name);
+        object_name(&t, f->other);
+        text_add(&t, ")");
+        print_line(&t);
+        return NULL;
+    case OP_RAISE:
+    case OP_EXIT: /* sys.exit(arg) raises SystemExit(arg) */
+        return raise_step(s);
+    case OP_REGISTER:
+        return do_register(s);
+    case OP_UNREGISTER:
+        err = atx_unregister(rt.registry, &object_for_ref(&s->target)->base, &failure);
+        return raised_by(err, failure, "unregister");
+    case OP_RUN_EXITFUNCS:
+        err = atx_run(rt.registry, &failure);
+        return raised_by(err, failure, "_run_exitfuncs");
+    case OP_CLEAR:
+        return raised_by(atx_clear(rt.registry), NULL, "_clear");
+    case OP_NCALLBACKS:
+        err = atx_ncallbacks(rt.registry, &count);
+        if (err == 0) {
+            text_addf(&t, "ncallbacks %zu", count);
+            print_line(&t);
+        }
+        return raised_by(err, NULL, "_ncallbacks");
+    case OP_RETURN:
+        f->result = s->result;
+        return NULL;
+    }
+    return NULL;
+}
+
+pyexc *exec_steps(const steps *s, frame *f)
+{
+    size_t i;
+    for (i = 0; i < s->count; i++) {
+        const step *st = &s->items[i];
+        pyexc *raised = exec_step(st, f);
+        if (raised != NULL && st->catch_) {
+            text t = {NULL, 0, 0};
+            text_add(&t, "caught ");
+            exc_text(&t, &raised->base);
+            print_line(&t);
+            atx_failure_release(&raised->base);
+            continue;
+        }
+        if (raised != NULL || st->op == OP_RETURN)
+            return raised;
+    }
+    return NULL;
+}

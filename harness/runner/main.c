@@ -1,0 +1,165 @@
+/* main.c - atx-case-runner: executes one case for real against libatx and ends the
+ * process the way the equivalent Python program ends. */
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pyvalue.h"
+#include "runtime.h"
+
+runtime rt = {NULL, NULL, NULL, -1};
+
+static const char USAGE[] =
+    "usage: atx-case-runner [--profile X.Y] [--cases-root DIR] [--check] CASE.yaml [EVENTS_FD]\n"
+    "\n"
+    "Executes one case (cases/README.md) against libatx and prints exactly what the\n"
+    "equivalent Python program prints, on one unbuffered stream, then ends the same way.\n"
+    "  --profile X.Y     the CPython version whose behaviour to reproduce (default 3.11)\n"
+    "  --cases-root DIR  the cases folder (default: the nearest folder above CASE that\n"
+    "                    holds clauses.yaml); its clauses.yaml is the clause catalogue\n"
+    "  --check           only load and validate the case: prints nothing when it is\n"
+    "                    well formed, else FILE:LINE: MESSAGE; exit 0 or 2\n"
+    "  EVENTS_FD         a descriptor for the structured event log\n"
+    "Exit status: the case's own; 2 for a usage error or a malformed case.\n";
+
+/* The nearest folder above path that holds clauses.yaml (or path's own folder). */
+static char *find_cases_root(const char *path)
+{
+    char *copy = strdup(path);
+    char *dir = copy ? realpath(dirname(copy), NULL) : NULL;
+    free(copy);
+    while (dir != NULL && strcmp(dir, "/") != 0) {
+        char probe[4096];
+        snprintf(probe, sizeof probe, "%s/clauses.yaml", dir);
+        if (access(probe, R_OK) == 0)
+            return dir;
+        *strrchr(dir, '/') = '\0';
+        if (dir[0] == '\0')
+            break;
+    }
+    free(dir);
+    return NULL;
+}
+
+/* Python's handling of a SystemExit that reaches the top: None -> 0, an int is
+ * the status, anything else is printed to stderr and the status is 1. */
+static int system_exit_status(const pyexc *e)
+{
+    if (!e->has_arg || e->arg->kind == VALUE_NONE)
+        return 0;
+    if (e->arg->kind == VALUE_INT || e->arg->kind == VALUE_BOOL)
+        return (int)e->arg->number;
+    {
+        text t = {NULL, 0, 0};
+        value_str(&t, e->arg);
+        fprintf(stderr, "%s\n", text_str(&t));
+        text_free(&t);
+    }
+    return 1;
+}
+
+/* An exception that escapes main: the traceback first, then the handlers run at
+ * shutdown (through the process layer) and the status is 1
+ * (clause shutdown.after-uncaught). */
+static int uncaught(pyexc *e)
+{
+    text t = {NULL, 0, 0};
+    int status;
+    if (strcmp(e->type, "SystemExit") == 0) {
+        status = system_exit_status(e);
+        atx_failure_release(&e->base);
+        return status;
+    }
+    text_add(&t, "Traceback (most recent call last):\n");
+    exc_text(&t, &e->base);
+    fprintf(stderr, "%s\n", text_str(&t));
+    text_free(&t);
+    if (strcmp(e->type, "KeyboardInterrupt") == 0) {
+        /* 3.8+: the handlers run, then the process ends by SIGINT. */
+        atx_failure_release(&e->base);
+        atx_run(rt.registry, NULL);
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+    }
+    atx_failure_release(&e->base);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *profile_name = NULL, *root_arg = NULL, *path = NULL, *fd_arg = NULL;
+    char *root;
+    char clauses[4096], err[1024];
+    int check = 0, i;
+    static case_file c;
+    atx_registry_options options = {NULL, NULL, NULL, NULL};
+    frame f;
+    pyexc *raised;
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            fputs(USAGE, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+            profile_name = argv[++i];
+        } else if (strcmp(argv[i], "--cases-root") == 0 && i + 1 < argc) {
+            root_arg = argv[++i];
+        } else if (strcmp(argv[i], "--check") == 0) {
+            check = 1;
+        } else if (argv[i][0] == '-' || (path != NULL && fd_arg != NULL)) {
+            fprintf(stderr, "atx-case-runner: unexpected argument '%s'\n%s", argv[i], USAGE);
+            return 2;
+        } else if (path == NULL) {
+            path = argv[i];
+        } else {
+            fd_arg = argv[i];
+        }
+    }
+    if (path == NULL) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    options.profile = profile_name ? atx_profile_find(profile_name) : atx_profile_default();
+    if (options.profile == NULL) {
+        fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", profile_name);
+        return 2;
+    }
+    root = root_arg ? strdup(root_arg) : find_cases_root(path);
+    if (root == NULL) {
+        fprintf(stderr, "%s:1: no clauses.yaml in any folder above the case (use --cases-root)\n",
+                path);
+        return 2;
+    }
+    snprintf(clauses, sizeof clauses, "%s/clauses.yaml", root);
+    if (case_load(path, root, clauses, &c, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        free(root);
+        return 2;
+    }
+    free(root);
+    if (check) {
+        case_free(&c);
+        return 0;
+    }
+    rt.c = &c;
+    rt.profile = options.profile;
+    rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
+    if (atx_registry_new(&options, &rt.registry) != 0 || atx_process_install(rt.registry) != 0) {
+        fputs("atx-case-runner: cannot set up the registry\n", stderr);
+        return 70;
+    }
+    setvbuf(stdout, NULL, _IONBF, 0);
+    {
+        text start = {NULL, 0, 0};
+        text_addf(&start, "start %zu", atx_count(rt.registry));
+        event_emit(text_str(&start));
+        text_free(&start);
+    }
+    memset(&f, 0, sizeof f);
+    f.name = "<module>";
+    raised = exec_steps(&c.main, &f);
+    /* Like Python, the objects and the case stay alive until the process is gone. */
+    return raised ? uncaught(raised) : 0;
+}

@@ -1,0 +1,194 @@
+/* objects.c - the case's Python objects as libatx callables: functions, bound methods,
+ * callable objects with a custom __eq__, builtins and plain values. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyvalue.h"
+#include "runtime.h"
+
+static pyobj *all_objects;
+
+static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure);
+static int method_equal(atx_callable *self, atx_callable *other, atx_failure **failure);
+static int custom_equal(atx_callable *self, atx_callable *other, atx_failure **failure);
+static int value_eq(atx_callable *self, atx_callable *other, atx_failure **failure);
+static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure);
+static int object_repr(const atx_callable *self, char *buf, size_t size);
+
+/* Python's own == for each kind: a function has no __eq__ of its own (identity);
+ * a bound method compares __self__ and __func__; values compare by value. */
+static const atx_callable_type FUNCTION_TYPE = {"function", handler_call, NULL, object_repr};
+static const atx_callable_type METHOD_TYPE = {"method", handler_call, method_equal, object_repr};
+static const atx_callable_type OBJECT_TYPE = {"object", handler_call, NULL, object_repr};
+static const atx_callable_type OBJECT_EQ_TYPE = {"object", handler_call, custom_equal, object_repr};
+static const atx_callable_type BUILTIN_TYPE = {"builtin_function_or_method", builtin_invoke, NULL,
+                                               object_repr};
+static const atx_callable_type INT_CLASS_TYPE = {"type", builtin_invoke, NULL, object_repr};
+static const atx_callable_type VALUE_TYPES[] = {
+    {"NoneType", NULL, value_eq, object_repr}, {"bool", NULL, value_eq, object_repr},
+    {"int", NULL, value_eq, object_repr},      {"str", NULL, value_eq, object_repr},
+    {"list", NULL, value_eq, object_repr}};
+
+static pyobj *new_object(obj_kind kind, const atx_callable_type *type)
+{
+    pyobj *o = calloc(1, sizeof *o);
+    if (o == NULL) {
+        fputs("atx-case-runner: out of memory\n", stderr);
+        exit(70);
+    }
+    o->base.type = type;
+    o->kind = kind;
+    o->next = all_objects;
+    all_objects = o;
+    return o;
+}
+
+static pyobj *handler_object(const handler *h)
+{
+    pyobj *o;
+    for (o = all_objects; o != NULL; o = o->next)
+        if (o->h == h && o->kind != OBJ_METHOD)
+            return o;
+    if (h->kind == KIND_FUNCTION)
+        o = new_object(OBJ_FUNCTION, &FUNCTION_TYPE);
+    else if (h->kind == KIND_CALLABLE_OBJECT)
+        o = new_object(OBJ_CALLABLE_OBJECT, h->has_eq ? &OBJECT_EQ_TYPE : &OBJECT_TYPE);
+    else
+        o = new_object(OBJ_BUILTIN, strcmp(h->builtin, "int") == 0 ? &INT_CLASS_TYPE : &BUILTIN_TYPE);
+    o->h = h;
+    return o;
+}
+
+pyobj *object_for_ref(const ref *r)
+{
+    pyobj *o;
+    if (r->handler == NULL) {
+        o = new_object(OBJ_VALUE, &VALUE_TYPES[r->literal.kind]);
+        o->val = value_copy(&r->literal);
+        return o;
+    }
+    if (r->object == NULL)
+        return handler_object(case_handler(rt.c, r->handler));
+    o = new_object(OBJ_METHOD, &METHOD_TYPE);
+    o->h = case_handler(rt.c, r->handler);
+    o->self = case_object(rt.c, r->object);
+    return o;
+}
+
+void object_name(text *out, const atx_callable *callable)
+{
+    const pyobj *o = (const pyobj *)callable;
+    if (o->kind == OBJ_VALUE)
+        value_canonical(out, o->val);
+    else if (o->kind == OBJ_METHOD)
+        text_addf(out, "%s.%s", o->self->name, o->h->name);
+    else if (o->kind == OBJ_BUILTIN)
+        text_add(out, o->h->builtin);
+    else
+        text_add(out, o->h->name);
+}
+
+static int object_repr(const atx_callable *callable, char *buf, size_t size)
+{
+    const pyobj *o = (const pyobj *)callable;
+    text t = {NULL, 0, 0};
+    int len;
+    switch (o->kind) {
+    case OBJ_FUNCTION:
+        text_addf(&t, "<function %s at %p>", o->h->name, (const void *)o);
+        break;
+    case OBJ_METHOD:
+        text_addf(&t, "<bound method %s.%s of <__main__.%s object at %p>>", o->self->cls,
+                  o->h->name, o->self->cls, (const void *)o->self);
+        break;
+    case OBJ_CALLABLE_OBJECT:
+        text_addf(&t, "<__main__.%s_type object at %p>", o->h->name, (const void *)o);
+        break;
+    case OBJ_BUILTIN:
+        text_add(&t, strcmp(o->h->builtin, "int") == 0 ? "<class 'int'>" : "<built-in function print>");
+        break;
+    case OBJ_VALUE:
+        value_repr(&t, o->val);
+        break;
+    }
+    len = snprintf(buf, size, "%s", text_str(&t));
+    text_free(&t);
+    return len;
+}
+
+static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
+    pyobj *o = (pyobj *)self;
+    text name = {NULL, 0, 0};
+    text event = {NULL, 0, 0};
+    frame f;
+    pyexc *raised;
+    object_name(&name, self);
+    text_add(&event, "call ");
+    call_text(&event, text_str(&name), args);
+    event_emit(text_str(&event));
+    text_free(&event);
+    memset(&f, 0, sizeof f);
+    f.name = text_str(&name);
+    f.args = args;
+    raised = exec_steps(&o->h->body, &f);
+    text_free(&name);
+    if (raised == NULL)
+        return 0;
+    *failure = &raised->base;
+    return -1;
+}
+
+static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
+    pyexc *raised = builtin_call(((pyobj *)self)->h->builtin, args);
+    if (raised == NULL)
+        return 0;
+    *failure = &raised->base;
+    return -1;
+}
+
+/* 3.8+: bound methods are equal when __self__ is the same and __func__ is equal. */
+static int method_equal(atx_callable *self, atx_callable *other, atx_failure **failure)
+{
+    const pyobj *a = (const pyobj *)self;
+    const pyobj *b = (const pyobj *)other;
+    (void)failure;
+    if (b->kind != OBJ_METHOD)
+        return ATX_NOT_IMPLEMENTED;
+    return a->self == b->self && a->h == b->h ? ATX_EQUAL : ATX_NOT_EQUAL;
+}
+
+static int custom_equal(atx_callable *self, atx_callable *other, atx_failure **failure)
+{
+    pyobj *o = (pyobj *)self;
+    text event = {NULL, 0, 0};
+    frame f;
+    pyexc *raised;
+    text_addf(&event, "eq %s ", o->h->name);
+    object_name(&event, other);
+    event_emit(text_str(&event));
+    text_free(&event);
+    memset(&f, 0, sizeof f);
+    f.name = o->h->name;
+    f.other = other;
+    f.result = EQ_FALSE; /* a body without return returns False (oracle/compile.py) */
+    raised = exec_steps(&o->h->eq, &f);
+    if (raised != NULL) {
+        *failure = &raised->base;
+        return -1;
+    }
+    return f.result == EQ_TRUE ? ATX_EQUAL : f.result == EQ_FALSE ? ATX_NOT_EQUAL
+                                                               : ATX_NOT_IMPLEMENTED;
+}
+
+static int value_eq(atx_callable *self, atx_callable *other, atx_failure **failure)
+{
+    const pyobj *a = (const pyobj *)self;
+    const pyobj *b = (const pyobj *)other;
+    (void)failure;
+    if (b->kind != OBJ_VALUE)
+        return ATX_NOT_IMPLEMENTED;
+    return value_equal(a->val, b->val) ? ATX_EQUAL : ATX_NOT_EQUAL;
+}

@@ -1,0 +1,157 @@
+/* pyvalue.c - printing and comparing case values the way the generated Python program does
+ * (oracle/prelude.py: _fmt is value_canonical; print() is value_str). */
+#include "pyvalue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void scalar(text *out, const value *v)
+{
+    if (v->kind == VALUE_NONE)
+        text_add(out, "None");
+    else if (v->kind == VALUE_BOOL)
+        text_add(out, v->number ? "True" : "False");
+    else
+        text_addf(out, "%lld", v->number);
+}
+
+static void items(text *out, const value *v, void (*each)(text *, const value *))
+{
+    size_t i;
+    text_add(out, "[");
+    for (i = 0; i < v->count; i++) {
+        if (i)
+            text_add(out, ", ");
+        each(out, &v->items[i]);
+    }
+    text_add(out, "]");
+}
+
+/* Python's repr(str) for printable ASCII: single quotes unless the text has a ' and no ". */
+static void repr_text(text *out, const char *s)
+{
+    char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    text_addn(out, &quote, 1);
+    for (; *s; s++) {
+        if (*s == '\\' || *s == quote)
+            text_add(out, "\\");
+        text_addn(out, s, 1);
+    }
+    text_addn(out, &quote, 1);
+}
+
+void value_repr(text *out, const value *v)
+{
+    if (v->kind == VALUE_TEXT)
+        repr_text(out, v->text);
+    else if (v->kind == VALUE_LIST)
+        items(out, v, value_repr);
+    else
+        scalar(out, v);
+}
+
+void value_str(text *out, const value *v)
+{
+    if (v->kind == VALUE_TEXT)
+        text_add(out, v->text);
+    else
+        value_repr(out, v);
+}
+
+void value_canonical(text *out, const value *v)
+{
+    if (v->kind == VALUE_TEXT) {
+        const char *s;
+        text_add(out, "'");
+        for (s = v->text; *s; s++) {
+            if (*s == '\\' || *s == '\'')
+                text_add(out, "\\");
+            text_addn(out, s, 1);
+        }
+        text_add(out, "'");
+    } else if (v->kind == VALUE_LIST) {
+        items(out, v, value_canonical);
+    } else {
+        scalar(out, v);
+    }
+}
+
+static int numeric(const value *v)
+{
+    return v->kind == VALUE_INT || v->kind == VALUE_BOOL;
+}
+
+int value_equal(const value *a, const value *b)
+{
+    size_t i;
+    if (numeric(a) && numeric(b))
+        return a->number == b->number;
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == VALUE_TEXT)
+        return strcmp(a->text, b->text) == 0;
+    if (a->kind == VALUE_LIST) {
+        if (a->count != b->count)
+            return 0;
+        for (i = 0; i < a->count; i++)
+            if (!value_equal(&a->items[i], &b->items[i]))
+                return 0;
+    }
+    return 1;
+}
+
+static void *must(void *p)
+{
+    if (p == NULL) {
+        fputs("atx-case-runner: out of memory\n", stderr);
+        exit(70);
+    }
+    return p;
+}
+
+static void copy_into(value *dst, const value *src)
+{
+    size_t i;
+    *dst = *src;
+    if (src->kind == VALUE_TEXT)
+        dst->text = must(strdup(src->text));
+    if (src->kind == VALUE_LIST) {
+        dst->items = must(calloc(src->count + 1, sizeof *dst->items));
+        for (i = 0; i < src->count; i++)
+            copy_into(&dst->items[i], &src->items[i]);
+    }
+}
+
+value *value_copy(const value *v)
+{
+    value *copy = must(malloc(sizeof *copy));
+    copy_into(copy, v);
+    return copy;
+}
+
+static void free_inside(value *v)
+{
+    size_t i;
+    if (v->kind == VALUE_TEXT)
+        free(v->text);
+    if (v->kind == VALUE_LIST) {
+        for (i = 0; i < v->count; i++)
+            free_inside(&v->items[i]);
+        free(v->items);
+    }
+}
+
+void value_free(void *v)
+{
+    if (v != NULL) {
+        free_inside(v);
+        free(v);
+    }
+}
+
+const char *value_type_name(const value *v)
+{
+    static const char *const names[] = {"NoneType", "bool", "int", "str", "list"};
+    return names[v->kind];
+}

@@ -1,0 +1,23 @@
+/* pyvalue.h - case values as Python prints them: str(), repr() and the canonical form. */
+#ifndef RUNNER_PYVALUE_H
+#define RUNNER_PYVALUE_H
+
+#include "case.h"
+#include "text.h"
+
+/* str(value), as print() shows it. */
+void value_str(text *out, const value *v);
+/* repr(value): Python's quoting rules for text. */
+void value_repr(text *out, const value *v);
+/* The canonical form of cases/README.md ("What a program prints"): text in
+ * single quotes with \ and ' escaped; used by print_args, names and events. */
+void value_canonical(text *out, const value *v);
+/* Python's ==: bool and int compare as numbers, lists item by item. */
+int value_equal(const value *a, const value *b);
+/* Deep copy on the heap (exits when out of memory); value_free frees what it made. */
+value *value_copy(const value *v);
+void value_free(void *v);
+/* Python's type name: int, bool, str, NoneType, list. */
+const char *value_type_name(const value *v);
+
+#endif

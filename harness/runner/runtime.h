@@ -1,0 +1,73 @@
+/* runtime.h - the Python objects, exceptions and interpreter state of the C case runner. */
+#ifndef RUNNER_RUNTIME_H
+#define RUNNER_RUNTIME_H
+
+#include <atx.h>
+
+#include "case.h"
+#include "text.h"
+
+/* A Python object of a case: every one is a libatx callable (first member). */
+typedef enum obj_kind { OBJ_FUNCTION, OBJ_METHOD, OBJ_CALLABLE_OBJECT, OBJ_BUILTIN, OBJ_VALUE } obj_kind;
+
+typedef struct pyobj {
+    atx_callable base;
+    obj_kind kind;
+    const handler *h;          /* all but OBJ_VALUE */
+    const object_decl *self;   /* OBJ_METHOD: the instance it is bound to */
+    value *val;                /* OBJ_VALUE */
+    struct pyobj *next;        /* every object made, kept until the process ends */
+} pyobj;
+
+/* A raised Python exception; its base is what libatx carries. */
+typedef struct pyexc {
+    atx_failure base;
+    char *type;
+    char *message;
+    int has_arg;      /* SystemExit: the argument given to it */
+    value *arg;
+} pyexc;
+
+/* The interpreter: one case, one registry, one process. */
+typedef struct runtime {
+    const case_file *c;
+    atx_registry *registry;
+    const atx_profile *profile;
+    int events_fd; /* -1: no event log */
+} runtime;
+
+extern runtime rt;
+
+/* Objects (objects.c). Handlers are made once; each OBJECT.METHOD makes a
+ * fresh bound method, as Python does. */
+pyobj *object_for_ref(const ref *r);
+/* Python's _name() of prelude.py: how prints and events name an object. */
+void object_name(text *out, const atx_callable *obj);
+
+/* Exceptions (exceptions.c). message may be NULL ("" prints the type alone). */
+pyexc *exc_new(const char *type, const char *message, unsigned flags);
+pyexc *exc_from_failure(atx_failure *failure);
+/* "TYPE: MESSAGE" or "TYPE". */
+void exc_text(text *out, const atx_failure *failure);
+
+/* Events (events.c): one line on the event descriptor, never stdout/stderr. */
+void event_emit(const char *line);
+/* NAME(ARG, ..., KEY=VALUE) with keywords sorted, as prelude.py's _call_text. */
+void call_text(text *out, const char *name, const atx_args *args);
+/* Writes all of s to stdout (unbuffered, like python -u). */
+void out_write(const char *s);
+
+/* The interpreter (interp.c). A frame is one running body. */
+typedef struct frame {
+    const char *name;           /* the handler's name for print_args / print_eq */
+    const atx_args *args;       /* the call's arguments (handlers) */
+    const atx_callable *other;  /* __eq__'s operand */
+    eq_result result;           /* __eq__'s return */
+} frame;
+/* Runs steps; returns NULL, or the exception they raised (caller owns it). */
+pyexc *exec_steps(const steps *s, frame *f);
+
+/* Builtins (builtins.c): print() and int() called with a pack. */
+pyexc *builtin_call(const char *name, const atx_args *args);
+
+#endif

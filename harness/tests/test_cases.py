@@ -1,0 +1,33 @@
+"""One test per case: the C reference and the default oracle behave identically.
+
+Ids are case ids, so `pytest -k unregister` selects by name.
+"""
+import os
+
+import pytest
+
+from harness.conform.compare import compare
+from harness.conform.targets import Python, Reference, shell_command, write_program
+from harness.tests.support import CASES, RUNNER
+from oracle import casefile
+from oracle.interpreters import default_oracle
+
+CLAUSES = casefile.load_clauses(os.path.join(CASES, "clauses.yaml"))
+PATHS = casefile.discover(CASES)
+ORACLE = default_oracle()
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[casefile.case_id_for(p, CASES) for p in PATHS])
+def test_case(path, tmp_path):
+    case = casefile.load(path, CASES, CLAUSES)
+    oracle = Python(ORACLE)
+    if not case.applies_to(ORACLE.version[:2]):
+        pytest.skip("the case does not apply to Python %s" % ORACLE.short_version)
+    reference = Reference(RUNNER, ORACLE.short_version, CASES)
+    write_program(case, str(tmp_path))
+    expected = oracle.run(case, str(tmp_path), 30)
+    actual = reference.run(case, str(tmp_path), 30)
+    comparison = compare(expected, actual, oracle.name, reference.name)
+    assert comparison.equal, "%s\nrepro: %s\noracle: %s" % (
+        comparison.diff, shell_command(reference.command(case, str(tmp_path))),
+        shell_command(oracle.command(case, str(tmp_path))))

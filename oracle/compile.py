@@ -1,0 +1,123 @@
+"""Compiling a case into a Python program valid on CPython 2.7 and 3.6-3.14."""
+
+import os
+from typing import Any, List, Sequence
+
+from oracle.casefile import NO_VALUE, Case, Handler, Ref, Step
+
+PRELUDE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.py")
+EQ_RESULTS = {"true": "True", "false": "False", "not-implemented": "NotImplemented"}
+
+
+def literal(value: Any) -> str:
+    """Python source for a case value (printable ASCII text, int, bool, None, list)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return str(value)
+
+
+def compile_case(case: Case) -> str:
+    with open(PRELUDE_PATH, encoding="utf-8") as stream:
+        prelude = stream.read()
+    out: List[str] = ["# Generated from %s (case %s): do not edit." % (case.path, case.id), prelude]
+    classes = sorted(set(case.objects.values()))
+    for cls in classes:
+        out.append("\n\nclass %s(object):" % cls)
+        methods = [h for h in case.handlers.values() if h.kind == "method" and h.cls == cls]
+        out.append("    pass" if not methods else "")
+        for handler in methods:
+            out.extend(function(handler, "    ", "self, ", "_name(self) + '.%s'" % handler.name))
+    for name, cls in case.objects.items():
+        out.append("\n%s = %s()\n%s._atx_name = %s" % (name, cls, name, literal(name)))
+    for handler in case.handlers.values():
+        out.append("\n")
+        if handler.kind == "function":
+            out.extend(function(handler, "", "", literal(handler.name)))
+        elif handler.kind == "builtin":
+            out.append("%s = %s" % (handler.name, handler.builtin))
+        elif handler.kind == "callable-object":
+            out.extend(callable_object(handler))
+    out.append("\n")
+    out.extend(block(case.main, "", None))
+    return "\n".join(out) + "\n"
+
+
+def function(handler: Handler, indent: str, self_param: str, name_expr: str) -> List[str]:
+    lines = ["%sdef %s(%s*args, **kwargs):" % (indent, handler.name, self_param),
+             "%s    _event('call ' + _call_text(%s, args, kwargs))" % (indent, name_expr)]
+    return lines + block(handler.body, indent + "    ", name_expr)
+
+
+def callable_object(handler: Handler) -> List[str]:
+    name = handler.name
+    lines = ["class %s_type(object):" % name,
+             "    _atx_name = %s" % literal(name)]
+    lines += function(Handler("__call__", "method", handler.line, handler.body),
+                      "    ", "self, ", literal(name))
+    if handler.eq is not None:
+        lines += ["    def __eq__(self, other):",
+                  "        _event('eq %s ' + _name(other))" % name]
+        lines += block(handler.eq, "        ", literal(name))
+        if not handler.eq or handler.eq[-1].op != "return":
+            lines.append("        return False")
+        lines.append("    __hash__ = object.__hash__")
+    lines.append("%s = %s_type()" % (name, name))
+    return lines
+
+
+def block(steps: Sequence[Step], indent: str, name_expr: Any) -> List[str]:
+    lines: List[str] = []
+    for step in steps:
+        body = statement(step, name_expr)
+        if step.catch:
+            lines.append(indent + "try:")
+            lines.extend(indent + "    " + line for line in body)
+            lines.append(indent + "except BaseException as _error:")
+            lines.append(indent + "    _caught(_error)")
+        else:
+            lines.extend(indent + line for line in body)
+    return lines
+
+
+def ref_source(ref: Ref) -> str:
+    if ref.handler is None:
+        return literal(ref.value)
+    return ref.handler if ref.obj is None else "%s.%s" % (ref.obj, ref.handler)
+
+
+def statement(step: Step, name_expr: Any) -> List[str]:
+    """The Python lines for one step (without indentation)."""
+    op = step.op
+    if op == "print":
+        return ["print(%s)" % literal(step.text)]
+    if op == "print_args":
+        return ["print(_call_text(%s, args, kwargs))" % name_expr]
+    if op == "print_eq":
+        return ["print(%s + '.__eq__(' + _name(other) + ')')" % name_expr]
+    if op == "raise":
+        return ["raise %s(%s)" % (step.exc_type, "" if step.arg is NO_VALUE else literal(step.arg))]
+    if op == "exit":
+        return ["sys.exit(%s)" % ("" if step.arg is NO_VALUE else literal(step.arg))]
+    if op == "register":
+        if step.ref is None:
+            return ["atexit.register()"]
+        call_args = ["_func"] + [literal(arg) for arg in step.args]
+        call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
+        lines = ["_func = %s" % ref_source(step.ref),
+                 "_result = atexit.register(%s)" % ", ".join(call_args)]
+        if step.print_returned:
+            lines.append("_returned(_result, _func)")
+        return lines
+    if op == "unregister":
+        return ["atexit.unregister(%s)" % ref_source(step.ref)]
+    if op == "run_exitfuncs":
+        return ["atexit._run_exitfuncs()"]
+    if op == "clear":
+        return ["atexit._clear()"]
+    if op == "ncallbacks":
+        return ["print('ncallbacks ' + str(atexit._ncallbacks()))"]
+    if op == "return":
+        return ["return %s" % EQ_RESULTS[step.text]]
+    raise AssertionError("unhandled op %s" % op)

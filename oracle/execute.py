@@ -1,0 +1,98 @@
+"""Running one program as a real, isolated process: merged output, events, status, timeout."""
+
+import os
+import selectors
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import List, Optional
+
+DEFAULT_TIMEOUT = 30.0
+OUTPUT_CAP = 1 << 20  # bytes of merged output kept; the rest is counted, not stored
+
+
+@dataclass
+class Outcome:
+    """What a process did: merged stdout+stderr, the event log, how it ended."""
+    command: List[str]
+    output: str
+    events: str
+    returncode: Optional[int]  # exit code, or -N for signal N; None when it timed out
+    timed_out: bool
+    truncated: bool
+    seconds: float
+
+    def status_text(self) -> str:
+        if self.timed_out:
+            return "timed out"
+        if self.returncode is not None and self.returncode < 0:
+            try:
+                name = signal.Signals(-self.returncode).name
+            except ValueError:
+                name = "signal %d" % -self.returncode
+            return "killed by %s" % name
+        return "exit %d" % self.returncode
+
+
+def run(command: List[str], timeout: float = DEFAULT_TIMEOUT, cwd: Optional[str] = None,
+        events_arg: bool = True) -> Outcome:
+    """Runs command (plus the events descriptor number as its last argument when
+    events_arg) in its own session, stdin closed, stdout and stderr on one pipe.
+    On timeout the whole process group is killed."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as events:
+        fd = events.fileno()
+        full = command + [str(fd)] if events_arg else list(command)
+        process = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, pass_fds=(fd,), cwd=cwd,
+                                   start_new_session=True)
+        output, truncated, timed_out = _collect(process, timeout)
+        events.seek(0)
+        event_text = events.read(OUTPUT_CAP).decode("utf-8", "replace")
+    return Outcome(full, output, event_text, None if timed_out else process.returncode,
+                   timed_out, truncated, time.monotonic() - started)
+
+
+def _collect(process: "subprocess.Popen[bytes]", timeout: float):
+    """Reads the merged output up to the cap while waiting; kills the group on timeout."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    chunks: List[bytes] = []
+    kept = 0
+    truncated = timed_out = False
+    os.set_blocking(process.stdout.fileno(), False)
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                _kill_group(process)
+                break
+            if not selector.select(min(remaining, 0.5)):
+                continue
+            chunk = process.stdout.read(65536)
+            if not chunk:
+                break
+            if kept < OUTPUT_CAP:
+                chunks.append(chunk[:OUTPUT_CAP - kept])
+                kept += len(chunks[-1])
+            truncated = truncated or kept >= OUTPUT_CAP and len(chunk) > len(chunks[-1])
+    process.stdout.close()
+    try:
+        process.wait(timeout=max(deadline - time.monotonic(), 1.0))
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(process)
+        process.wait()
+    _kill_group(process)  # nothing of the group outlives the run
+    return b"".join(chunks).decode("utf-8", "replace"), truncated, timed_out
+
+
+def _kill_group(process: "subprocess.Popen[bytes]") -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

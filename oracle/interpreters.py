@@ -1,0 +1,97 @@
+"""Finding Python interpreters and identifying each by running it (never by its path)."""
+
+import glob
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Tuple
+
+IDENTIFY = ("import sys, platform; "
+            "sys.stdout.write('%s %d.%d.%d' % ((platform.python_implementation(),) "
+            "+ tuple(sys.version_info[:3])))")
+PATH_NAMES = ["python2.7"] + ["python3.%d" % minor for minor in range(6, 16)] + ["python3", "python"]
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    implementation: str  # "CPython", "PyPy", ...
+    version: Tuple[int, int, int]
+
+    @property
+    def short_version(self) -> str:
+        return "%d.%d" % self.version[:2]
+
+    @property
+    def name(self) -> str:
+        return "%s-%s" % (self.implementation.lower(), ".".join(map(str, self.version)))
+
+    def isolation_flags(self) -> List[str]:
+        """Unbuffered and isolated from site-packages: a .pth file there can
+        register atexit handlers of its own (design.md, "Oracle hygiene")."""
+        return ["-E", "-S", "-u"] if self.version[0] == 2 else ["-I", "-S", "-u"]
+
+    def command(self, program: str) -> List[str]:
+        return [self.path] + self.isolation_flags() + [program]
+
+
+def identify(path: str, timeout: float = 20.0) -> Optional[Interpreter]:
+    """Runs path to learn its implementation and exact version; None if it is not a Python."""
+    try:
+        done = subprocess.run([path, "-c", IDENTIFY], stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = done.stdout.decode("ascii", "replace").split()
+    if done.returncode != 0 or len(parts) != 2:
+        return None
+    try:
+        major, minor, micro = (int(part) for part in parts[1].split("."))
+    except ValueError:
+        return None
+    return Interpreter(path, parts[0], (major, minor, micro))
+
+
+def pyenv_root() -> str:
+    return os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+
+
+def candidates(extra: Iterable[str] = ()) -> List[str]:
+    """Paths worth identifying: --python paths first, Debian's python3, PATH names
+    (pyenv shims are skipped: they are not interpreters), pyenv's versions."""
+    found = list(extra) + [DEBIAN_PYTHON]
+    for name in PATH_NAMES:
+        path = shutil.which(name)
+        if path and os.sep + "shims" + os.sep not in path:
+            found.append(path)
+    found.extend(sorted(glob.glob(os.path.join(pyenv_root(), "versions", "*", "bin", "python"))))
+    return found
+
+
+def discover(extra: Iterable[str] = (), implementations: Tuple[str, ...] = ("CPython",)
+             ) -> List[Interpreter]:
+    """One interpreter per (implementation, X.Y version), the first found winning,
+    sorted by version. Paths are deduplicated by their real path."""
+    seen_paths = set()
+    chosen: Dict[Tuple[str, str], Interpreter] = {}
+    for path in candidates(extra):
+        real = os.path.realpath(path)
+        if real in seen_paths or not os.access(path, os.X_OK):
+            continue
+        seen_paths.add(real)
+        found = identify(path)
+        if found is None or found.implementation not in implementations:
+            continue
+        chosen.setdefault((found.implementation, found.short_version), found)
+    return sorted(chosen.values(), key=lambda i: (i.implementation, i.version))
+
+
+def default_oracle(extra: Iterable[str] = ()) -> Optional[Interpreter]:
+    """The default oracle: Debian's python3 when it is CPython, else the newest CPython found."""
+    debian = identify(DEBIAN_PYTHON) if os.access(DEBIAN_PYTHON, os.X_OK) else None
+    if debian is not None and debian.implementation == "CPython":
+        return debian
+    found = discover(extra)
+    return found[-1] if found else None

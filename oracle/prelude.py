@@ -1,0 +1,66 @@
+# The start of every generated oracle program: runs unchanged on CPython 2.7 and 3.6-3.14.
+# Printing rules (cases/README.md, "What a program prints") are implemented here and,
+# identically, by the C case runner (harness/runner/pyvalue.c).
+from __future__ import print_function
+
+import atexit
+import os
+import sys
+import types
+
+# Structured events go to their own descriptor (argv[1]), written with os.write:
+# never through atexit, stdout or stderr, so they cannot change what is tested.
+_EVENTS_FD = int(sys.argv[1]) if len(sys.argv) > 1 else -1
+_INTEGERS = (int, type(10 ** 30))
+
+
+def _event(text):
+    if _EVENTS_FD >= 0:
+        os.write(_EVENTS_FD, (text + "\n").encode("ascii"))
+
+
+def _quote(text):
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _fmt(value):
+    if value is None or value is True or value is False or isinstance(value, _INTEGERS):
+        return str(value)
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, list):
+        return "[" + ", ".join([_fmt(item) for item in value]) + "]"
+    return _name(value)
+
+
+def _name(obj):
+    if isinstance(obj, types.MethodType):
+        return _name(obj.__self__) + "." + obj.__func__.__name__
+    name = getattr(obj, "_atx_name", None)
+    if name is not None:
+        return name
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType, type)):
+        return obj.__name__
+    return _fmt(obj)
+
+
+def _call_text(name, args, kwargs):
+    parts = [_fmt(arg) for arg in args]
+    parts.extend([key + "=" + _fmt(kwargs[key]) for key in sorted(kwargs)])
+    return name + "(" + ", ".join(parts) + ")"
+
+
+def _caught(error):
+    text = str(error)
+    print("caught " + type(error).__name__ + (": " + text if text else ""))
+
+
+def _returned(result, func):
+    print("register returned " + _name(result)
+          + (" (same object)" if result is func else " (another object)"))
+
+
+if hasattr(atexit, "_ncallbacks"):
+    _event("start " + str(atexit._ncallbacks()))
+else:
+    _event("start " + str(len(getattr(atexit, "_exithandlers", []))))

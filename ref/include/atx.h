@@ -1,0 +1,277 @@
+/* atx.h - libatx: Python's atexit semantics for C programs (public API). */
+#ifndef ATX_H
+#define ATX_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Errors. Every function that can fail returns 0 or a negative ATX_E* code.
+ * One table generates the codes, atx_strerror() and atx_err_name().
+ * ------------------------------------------------------------------------ */
+#define ATX_ERRNO_MAP(X)                                                       \
+    X(NOMEM, -1, "out of memory")                                              \
+    X(INVAL, -2, "invalid argument")                                           \
+    X(NOTCALLABLE, -3, "the first argument must be callable")                  \
+    X(RAISED, -4, "user code failed; the failure is handed to the caller")     \
+    X(NOSYS, -5, "not provided by the registry's profile")                     \
+    X(EXISTS, -6, "keyword argument given twice")
+
+typedef enum atx_errno {
+#define ATX_ERRNO_ENUM(name, value, text) ATX_E##name = (value),
+    ATX_ERRNO_MAP(ATX_ERRNO_ENUM)
+#undef ATX_ERRNO_ENUM
+    ATX_OK = 0
+} atx_errno;
+
+/* The message for an ATX_E* code ("unknown error" for anything else). */
+const char *atx_strerror(int err);
+/* The symbolic name of an ATX_E* code, e.g. "ATX_ENOMEM" ("ATX_UNKNOWN" otherwise). */
+const char *atx_err_name(int err);
+
+/* ------------------------------------------------------------------------
+ * Allocator. Every allocation libatx makes goes through one of these, so
+ * tests can fail each allocation in turn. NULL anywhere means the C library.
+ * ------------------------------------------------------------------------ */
+typedef struct atx_allocator {
+    void *(*alloc)(void *ctx, size_t size);
+    void *(*resize)(void *ctx, void *ptr, size_t size);
+    void (*release)(void *ctx, void *ptr);
+    void *ctx;
+} atx_allocator;
+
+/* ------------------------------------------------------------------------
+ * Failures: the C model of a Python exception raised by user code (a
+ * handler or an equality hook). User code creates them; libatx reports,
+ * keeps or frees them and never looks inside beyond these fields.
+ * ------------------------------------------------------------------------ */
+enum atx_failure_flags {
+    ATX_FAILURE_EXIT = 1u << 0,         /* a SystemExit: some eras do not report it */
+    ATX_FAILURE_NO_TRACEBACK = 1u << 1  /* raised with no Python frame: no "Traceback" line */
+};
+
+typedef struct atx_failure atx_failure;
+struct atx_failure {
+    const char *type;    /* exception type name, e.g. "ValueError"; never NULL */
+    const char *message; /* str(exception); NULL or "" prints the type alone */
+    unsigned flags;      /* ATX_FAILURE_* */
+    /* Frees the failure; NULL when it needs no freeing. Called exactly once
+     * by whoever owns the failure last (libatx, or the caller it was handed to). */
+    void (*release)(atx_failure *self);
+};
+
+/* Hands a failure back: calls its release hook if it has one. NULL is a no-op. */
+void atx_failure_release(atx_failure *failure);
+
+/* ------------------------------------------------------------------------
+ * Argument packs: the positional and keyword arguments a handler is called
+ * with. Values are opaque to libatx; each carries the function that frees it.
+ * ------------------------------------------------------------------------ */
+typedef struct atx_args atx_args;
+typedef void (*atx_value_release)(void *value);
+
+/* Creates an empty pack. allocator may be NULL (the C library); it is copied.
+ * Returns 0, ATX_EINVAL (out is NULL) or ATX_ENOMEM. On error *out is untouched. */
+int atx_args_new(const atx_allocator *allocator, atx_args **out);
+/* Frees the pack, its keyword names and, through their release functions,
+ * its values. NULL is a no-op. */
+void atx_args_free(atx_args *args);
+/* Appends a positional value. On success the pack owns value (release may be
+ * NULL: the value is borrowed). Returns 0, ATX_EINVAL or ATX_ENOMEM; on error
+ * nothing is changed and the caller still owns value. */
+int atx_args_push(atx_args *args, void *value, atx_value_release release);
+/* Adds a keyword value; keyword is copied. Keyword order is kept.
+ * Returns 0, ATX_EINVAL (NULL args or keyword), ATX_EEXISTS (keyword already
+ * present) or ATX_ENOMEM; on error nothing is changed and the caller still
+ * owns value. */
+int atx_args_push_keyword(atx_args *args, const char *keyword, void *value,
+                          atx_value_release release);
+/* Read access. Counts of NULL are 0; an index out of range gives NULL. */
+size_t atx_args_positional_count(const atx_args *args);
+void *atx_args_positional(const atx_args *args, size_t index);
+size_t atx_args_keyword_count(const atx_args *args);
+const char *atx_args_keyword_name(const atx_args *args, size_t index);
+void *atx_args_keyword_value(const atx_args *args, size_t index);
+
+/* ------------------------------------------------------------------------
+ * Callables: the C model of a Python callable object. A callable is any
+ * struct whose first member is an atx_callable; its identity is its address.
+ * ------------------------------------------------------------------------ */
+typedef struct atx_callable atx_callable;
+
+/* Results of an equality hook besides a negative failure. */
+enum atx_equality { ATX_NOT_EQUAL = 0, ATX_EQUAL = 1, ATX_NOT_IMPLEMENTED = 2 };
+
+typedef struct atx_callable_type {
+    /* Python's type name, used in "'int' object is not callable". Never NULL. */
+    const char *name;
+    /* Calls self. args is NULL when the handler has no arguments. Returns 0,
+     * or a non-zero value after storing a failure it created in *failure
+     * (ownership passes to the caller). NULL means "not callable". */
+    int (*call)(atx_callable *self, const atx_args *args, atx_failure **failure);
+    /* Python's __eq__: compares self with other and returns ATX_EQUAL,
+     * ATX_NOT_EQUAL or ATX_NOT_IMPLEMENTED, or a negative value after storing
+     * a failure in *failure. Optional (NULL behaves as ATX_NOT_IMPLEMENTED).
+     * It may call back into the registry (it is never called with a lock held). */
+    int (*equal)(atx_callable *self, atx_callable *other, atx_failure **failure);
+    /* Python's repr(): writes at most size bytes including the NUL, like
+     * snprintf, and returns the length it needed. Optional. */
+    int (*repr)(const atx_callable *self, char *buf, size_t size);
+} atx_callable_type;
+
+struct atx_callable {
+    const atx_callable_type *type;
+};
+
+/* Python's `a == b` as unregister() evaluates it (PyObject_RichCompareBool):
+ * identity first; then a's hook with (a, b); if that is not implemented,
+ * b's hook with (b, a); if neither decides, not equal. Returns ATX_EQUAL,
+ * ATX_NOT_EQUAL, or ATX_ERAISED with the hook's failure in *failure. */
+int atx_callable_equal(atx_callable *a, atx_callable *b, atx_failure **failure);
+
+/* repr(callable) into buf (like snprintf); a callable without a repr hook
+ * gives "<NAME object at 0xADDRESS>". Returns the length it needed. */
+int atx_callable_repr(const atx_callable *callable, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * Profiles: one table of behaviour switches per CPython era. Each switch is
+ * named after what it changes; presets are looked up by version.
+ * ------------------------------------------------------------------------ */
+typedef enum atx_report_header {
+    ATX_HEADER_ERROR_IN_RUN,    /* "Error in atexit._run_exitfuncs:" (2.7, 3.0-3.9) */
+    ATX_HEADER_IGNORED_COLON,   /* "Exception ignored in atexit callback: REPR" (3.10-3.12) */
+    ATX_HEADER_IGNORED_TRAILING /* "Exception ignored in atexit callback REPR:" (3.13) */
+} atx_report_header;
+
+typedef enum atx_run_order {
+    /* 3.x: visit the slots that existed when the run started, last first,
+     * skipping emptied ones; then clear. A handler registered during the run
+     * lands after them and is dropped, unless a clear emptied the table and
+     * it landed in a slot the run has yet to reach. */
+    ATX_RUN_SLOTS,
+    /* 2.7 (Lib/atexit.py): pop the last handler until none is left, so a
+     * handler registered during the run runs too. */
+    ATX_RUN_POP
+} atx_run_order;
+
+typedef struct atx_profile {
+    const char *name;                /* "3.11" */
+    int check_callable;              /* register() rejects non-callables (3.x) */
+    int has_unregister;              /* atexit.unregister exists (3.x) */
+    int has_ncallbacks;              /* atexit._ncallbacks exists (3.x) */
+    int has_clear;                   /* atexit._clear exists (3.x) */
+    int reraise_last;                /* a run hands back the last failure (2.7-3.9) */
+    int report_exit;                 /* a SystemExit in a handler is reported (3.10+) */
+    atx_report_header header;        /* first line of a failure report */
+    atx_run_order run_order;
+} atx_profile;
+
+/* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */
+const atx_profile *atx_profile_find(const char *version);
+/* The profile used when none is given: CPython 3.11. */
+const atx_profile *atx_profile_default(void);
+
+/* ------------------------------------------------------------------------
+ * Reporting: where failures of handlers go during a run.
+ * ------------------------------------------------------------------------ */
+typedef void (*atx_reporter)(void *ctx, const atx_profile *profile,
+                             const atx_callable *callable, const atx_failure *failure);
+
+/* The default reporter: writes the report CPython writes, for the profile,
+ * to ctx (a FILE *; NULL means stderr) and flushes it. The failure and
+ * callable are borrowed. */
+void atx_report_default(void *ctx, const atx_profile *profile,
+                        const atx_callable *callable, const atx_failure *failure);
+
+/* ------------------------------------------------------------------------
+ * Registries.
+ * Thread safety: every function below may be called from any thread and
+ * from inside a running handler or equality hook; libatx never calls user
+ * code with its lock held.
+ * ------------------------------------------------------------------------ */
+typedef struct atx_registry atx_registry;
+
+typedef struct atx_registry_options {
+    const atx_allocator *allocator; /* copied; NULL: the C library */
+    const atx_profile *profile;     /* borrowed, must outlive the registry; NULL: default */
+    atx_reporter reporter;          /* NULL: atx_report_default */
+    void *reporter_ctx;             /* passed to reporter */
+} atx_registry_options;
+
+/* Creates an empty registry. options may be NULL (all defaults).
+ * Returns 0, ATX_EINVAL (out is NULL) or ATX_ENOMEM; on error *out is untouched. */
+int atx_registry_new(const atx_registry_options *options, atx_registry **out);
+/* Frees the registry and everything it owns without running a handler.
+ * NULL is a no-op. Must not be called while another thread uses it. */
+void atx_registry_free(atx_registry *registry);
+/* The registry's profile. */
+const atx_profile *atx_registry_profile(const atx_registry *registry);
+
+/* Python's atexit.register(func, *args, **kwargs). callable is borrowed and
+ * must stay valid while registered; args (NULL: none) is owned by the
+ * registry on success and freed when its entry is unregistered, cleared, run
+ * or the registry is freed. Duplicates are allowed. On success stores
+ * callable in *returned (Python returns func, so it works as a decorator;
+ * returned may be NULL).
+ * Returns 0, ATX_EINVAL, ATX_ENOTCALLABLE (profile checks callables and the
+ * type has no call) or ATX_ENOMEM. On error nothing is changed: the caller
+ * still owns args and the handler is never called. */
+int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
+                 atx_callable **returned);
+
+/* Python's atexit.unregister(func): compares every slot, in registration
+ * order, with atx_callable_equal(entry, callable) and empties each that is
+ * equal, freeing its args. Unregistering what is not registered is no error.
+ * Returns 0, ATX_EINVAL, ATX_ENOSYS (profile has no unregister), or
+ * ATX_ERAISED with the equality hook's failure in *failure (the caller owns
+ * it). Unlike the other calls, a failed unregister is not atomic, exactly as
+ * in CPython 3.x (clause unregister.eq-raises): slots emptied before the
+ * failing comparison stay empty. */
+int atx_unregister(atx_registry *registry, atx_callable *callable, atx_failure **failure);
+
+/* Runs the handlers (Python's atexit._run_exitfuncs()) in the profile's
+ * order, last registered first; a failing handler does not stop the others,
+ * each failure goes to the reporter (a SystemExit only if the profile
+ * reports it). Afterwards the registry is empty.
+ * Returns 0; or, when the profile re-raises (2.7-3.9) and a handler failed,
+ * ATX_ERAISED with the last failure in *failure (the caller owns it; with
+ * failure NULL it is freed). Returns ATX_EINVAL for a NULL registry. */
+int atx_run(atx_registry *registry, atx_failure **failure);
+
+/* Python's atexit._clear(): empties the registry, freeing every entry's
+ * args. Returns 0, ATX_EINVAL, or ATX_ENOSYS (profile has no _clear). */
+int atx_clear(atx_registry *registry);
+
+/* Python's atexit._ncallbacks(): the number of slots in use, counting slots
+ * emptied by unregister since the last clear or run (as CPython 3.x does).
+ * Returns 0, ATX_EINVAL or ATX_ENOSYS; the number goes to *count. */
+int atx_ncallbacks(const atx_registry *registry, size_t *count);
+
+/* The number of handlers that would run now. 0 for NULL. */
+size_t atx_count(const atx_registry *registry);
+
+/* ------------------------------------------------------------------------
+ * Process layer: ties a registry to the real end of the C process.
+ * ------------------------------------------------------------------------ */
+
+/* The process-wide registry (default options), created on first use and
+ * never freed. Returns NULL only when out of memory. Thread-safe. */
+atx_registry *atx_default_registry(void);
+
+/* Makes the registry run when the process ends normally: return from main
+ * or exit(), as Python runs atexit at interpreter shutdown. A failure the
+ * run hands back (re-raising profiles) is released silently, as CPython
+ * 3.x discards it at shutdown. Installing again replaces the registry
+ * (NULL uninstalls); the C atexit() hook is taken once.
+ * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook). */
+int atx_process_install(atx_registry *registry);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATX_H */
