@@ -60,9 +60,9 @@ def _collect(process: "subprocess.Popen[bytes]", timeout: float):
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
     chunks: List[bytes] = []
-    kept = 0
-    truncated = timed_out = False
-    os.set_blocking(process.stdout.fileno(), False)
+    read_total = 0
+    timed_out = False
+    fd = process.stdout.fileno()
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         while True:
@@ -73,13 +73,13 @@ def _collect(process: "subprocess.Popen[bytes]", timeout: float):
                 break
             if not selector.select(min(remaining, 0.5)):
                 continue
-            chunk = process.stdout.read(65536)
+            chunk = os.read(fd, 65536)  # ready: returns what is there, b"" at the end
             if not chunk:
                 break
-            if kept < OUTPUT_CAP:
-                chunks.append(chunk[:OUTPUT_CAP - kept])
-                kept += len(chunks[-1])
-            truncated = truncated or kept >= OUTPUT_CAP and len(chunk) > len(chunks[-1])
+            if read_total < OUTPUT_CAP:
+                chunks.append(chunk[:OUTPUT_CAP - read_total])
+            read_total += len(chunk)
+    truncated = read_total > OUTPUT_CAP
     process.stdout.close()
     try:
         process.wait(timeout=max(deadline - time.monotonic(), 1.0))

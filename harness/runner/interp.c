@@ -88,11 +88,11 @@ static pyexc *raise_step(const step *s)
     text message = {NULL, 0, 0};
     pyexc *e;
     /* str(KeyError(x)) is repr(x); every other type shows str(x). */
-    if (s->has_arg && strcmp(s->exc_type, "KeyError") == 0)
+    if (s->has_arg && s->op == OP_RAISE && strcmp(s->exc_type, "KeyError") == 0)
         value_repr(&message, &s->arg);
     else if (s->has_arg)
         value_str(&message, &s->arg);
-    e = exc_new(s->exc_type, text_str(&message), 0);
+    e = exc_new(s->op == OP_EXIT ? "SystemExit" : s->exc_type, text_str(&message), 0);
     text_free(&message);
     if (s->has_arg) {
         e->has_arg = 1;

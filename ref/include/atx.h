@@ -167,6 +167,8 @@ typedef struct atx_profile {
     int reraise_last;                /* a run hands back the last failure (2.7-3.9) */
     int report_exit;                 /* a SystemExit in a handler is reported (3.10+) */
     atx_report_header header;        /* first line of a failure report */
+    int colon_on_empty_message;      /* "Type: " even when str(exc) is empty: the
+                                        unraisable hook's format (3.10+) */
     atx_run_order run_order;
 } atx_profile;
 

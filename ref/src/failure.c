@@ -1,0 +1,46 @@
+/* failure.c - releasing failures, and the failures libatx makes itself. */
+#include <stdio.h>
+#include <string.h>
+
+#include "atx_internal.h"
+
+void atx_failure_release(atx_failure *failure)
+{
+    if (failure != NULL && failure->release != NULL)
+        failure->release(failure);
+}
+
+atx_failure *atx__failure_unset(void)
+{
+    static atx_failure unset = {"SystemError", "error return without exception set", 0, NULL};
+    return &unset;
+}
+
+typedef struct owned_failure {
+    atx_failure base;
+    atx_allocator allocator;
+    char message[];
+} owned_failure;
+
+static void owned_release(atx_failure *failure)
+{
+    owned_failure *f = (owned_failure *)failure;
+    atx_allocator allocator = f->allocator;
+    atx__free(&allocator, f);
+}
+
+atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_name)
+{
+    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL};
+    size_t size = strlen(type_name) + sizeof "'' object is not callable";
+    owned_failure *f = atx__alloc(a, sizeof *f + size);
+    if (f == NULL)
+        return &no_memory;
+    snprintf(f->message, size, "'%s' object is not callable", type_name);
+    f->base.type = "TypeError";
+    f->base.message = f->message;
+    f->base.flags = 0;
+    f->base.release = owned_release;
+    f->allocator = *a;
+    return &f->base;
+}

@@ -1,0 +1,41 @@
+/* report.c - the failure report CPython writes for a failing handler, per profile. */
+#include <stdlib.h>
+
+#include "atx_internal.h"
+
+void atx_report_default(void *ctx, const atx_profile *profile,
+                        const atx_callable *callable, const atx_failure *failure)
+{
+    FILE *out = ctx ? ctx : stderr;
+    char small[256];
+    char *repr = small;
+    int len = atx_callable_repr(callable, small, sizeof small);
+    if (len >= (int)sizeof small) {
+        char *big = malloc((size_t)len + 1);
+        if (big != NULL) {
+            atx_callable_repr(callable, big, (size_t)len + 1);
+            repr = big;
+        }
+    }
+    switch (profile->header) {
+    case ATX_HEADER_ERROR_IN_RUN: /* 2.7, 3.0-3.9 */
+        fputs("Error in atexit._run_exitfuncs:\n", out);
+        break;
+    case ATX_HEADER_IGNORED_COLON: /* 3.10-3.12 */
+        fprintf(out, "Exception ignored in atexit callback: %s\n", repr);
+        break;
+    case ATX_HEADER_IGNORED_TRAILING: /* 3.13 */
+        fprintf(out, "Exception ignored in atexit callback %s:\n", repr);
+        break;
+    }
+    if (repr != small)
+        free(repr);
+    if (!(failure->flags & ATX_FAILURE_NO_TRACEBACK))
+        fputs("Traceback (most recent call last):\n", out);
+    if ((failure->message != NULL && failure->message[0] != '\0')
+        || profile->colon_on_empty_message)
+        fprintf(out, "%s: %s\n", failure->type, failure->message ? failure->message : "");
+    else
+        fprintf(out, "%s\n", failure->type);
+    fflush(out);
+}
