@@ -1,0 +1,58 @@
+/* test_profile.c - presets by version: each era's switches. */
+#include "support.h"
+
+static void test_profile_versions_map_to_their_era(void **state)
+{
+    (void)state;
+    assert_string_equal(atx_profile_find("2.7")->name, "2.7");
+    assert_string_equal(atx_profile_find("2.7.18")->name, "2.7");
+    assert_string_equal(atx_profile_find("3.6")->name, "3.0-3.9");
+    assert_string_equal(atx_profile_find("3.9.18")->name, "3.0-3.9");
+    assert_string_equal(atx_profile_find("3.10")->name, "3.10-3.12");
+    assert_string_equal(atx_profile_find("3.12.1")->name, "3.10-3.12");
+    assert_string_equal(atx_profile_find("3.13")->name, "3.13");
+    assert_ptr_equal(atx_profile_default(), atx_profile_find("3.11"));
+}
+
+static void test_profile_unknown_versions_are_null(void **state)
+{
+    const char *bad[] = {"2.6", "4.0", "3.99", "", "3", "3.x", "x.1", "3.11.", "3.11.2.1",
+                         "3..1", "300.1", "-3.1"};
+    size_t i;
+    (void)state;
+    assert_null(atx_profile_find(NULL));
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_null(atx_profile_find(bad[i]));
+}
+
+static void test_profile_switches_change_at_the_right_versions(void **state)
+{
+    const atx_profile *p27 = atx_profile_find("2.7"), *p39 = atx_profile_find("3.9");
+    const atx_profile *p310 = atx_profile_find("3.10"), *p313 = atx_profile_find("3.13");
+    (void)state;
+    assert_false(p27->check_callable);
+    assert_true(p39->check_callable);
+    assert_false(p27->has_unregister || p27->has_clear || p27->has_ncallbacks);
+    assert_true(p39->has_unregister && p39->has_clear && p39->has_ncallbacks);
+    assert_true(p27->reraise_last && p39->reraise_last);
+    assert_false(p310->reraise_last);
+    assert_false(p39->report_exit);
+    assert_true(p310->report_exit);
+    assert_int_equal(p39->header, ATX_HEADER_ERROR_IN_RUN);
+    assert_int_equal(p310->header, ATX_HEADER_IGNORED_COLON);
+    assert_int_equal(p313->header, ATX_HEADER_IGNORED_TRAILING);
+    assert_false(p39->colon_on_empty_message);
+    assert_true(p310->colon_on_empty_message);
+    assert_int_equal(p27->run_order, ATX_RUN_POP);
+    assert_int_equal(p39->run_order, ATX_RUN_SLOTS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_profile_versions_map_to_their_era),
+        cmocka_unit_test(test_profile_unknown_versions_are_null),
+        cmocka_unit_test(test_profile_switches_change_at_the_right_versions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,88 @@
+/* test_report.c - the default reporter's text, per header era and failure flags. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *report(const char *version, const atx_callable *c, const atx_failure *f)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    assert_non_null(out);
+    atx_report_default(out, atx_profile_find(version), c, f);
+    fclose(out);
+    return text;
+}
+
+static void check(const char *version, const atx_callable *c, const atx_failure *f,
+                  const char *expected)
+{
+    char *text = report(version, c, f);
+    assert_string_equal(text, expected);
+    free(text);
+}
+
+static void test_report_headers_per_era(void **state)
+{
+    test_callable a;
+    atx_failure f = {"ValueError", "boom", 0, NULL};
+    (void)state;
+    test_callable_init(&a, &TEST_TYPE, "a");
+    check("2.7", &a.base, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                              "ValueError: boom\n");
+    check("3.9", &a.base, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                              "ValueError: boom\n");
+    check("3.11", &a.base, &f, "Exception ignored in atexit callback: <test a>\n"
+                               "Traceback (most recent call last):\nValueError: boom\n");
+    check("3.13", &a.base, &f, "Exception ignored in atexit callback <test a>:\n"
+                               "Traceback (most recent call last):\nValueError: boom\n");
+}
+
+static void test_report_empty_messages_and_no_traceback(void **state)
+{
+    test_callable a;
+    atx_failure empty = {"ZeroDivisionError", "", 0, NULL};
+    atx_failure none = {"KeyboardInterrupt", NULL, ATX_FAILURE_NO_TRACEBACK, NULL};
+    (void)state;
+    test_callable_init(&a, &TEST_TYPE, "a");
+    check("3.9", &a.base, &empty, "Error in atexit._run_exitfuncs:\n"
+                                  "Traceback (most recent call last):\nZeroDivisionError\n");
+    /* 3.10+: the unraisable hook writes ": " even for an empty message */
+    check("3.12", &a.base, &empty, "Exception ignored in atexit callback: <test a>\n"
+                                   "Traceback (most recent call last):\nZeroDivisionError: \n");
+    check("3.11", &a.base, &none, "Exception ignored in atexit callback: <test a>\n"
+                                  "KeyboardInterrupt: \n");
+}
+
+static int long_repr(const atx_callable *self, char *buf, size_t size)
+{
+    char big[1001];
+    (void)self;
+    memset(big, 'x', 1000);
+    big[1000] = '\0';
+    return snprintf(buf, size, "%s", big);
+}
+
+static void test_report_long_reprs_are_whole(void **state)
+{
+    static const atx_callable_type LONG = {"long", NULL, NULL, long_repr};
+    atx_callable c = {&LONG};
+    atx_failure f = {"ValueError", "x", ATX_FAILURE_NO_TRACEBACK, NULL};
+    char *text;
+    (void)state;
+    text = report("3.11", &c, &f);
+    assert_int_equal(strlen(text), strlen("Exception ignored in atexit callback: \nValueError: x\n") + 1000);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_headers_per_era),
+        cmocka_unit_test(test_report_empty_messages_and_no_traceback),
+        cmocka_unit_test(test_report_long_reprs_are_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
