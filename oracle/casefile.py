@@ -22,6 +22,19 @@ EXCEPTION_TYPES = (
     "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
 )
 EQ_RESULTS = ("true", "false", "not-implemented")
+# Names a case may not use, because the generated program would break: Python 2 and 3
+# keywords, and the names the prelude and generated code rely on.
+KEYWORDS = (
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "exec", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "nonlocal", "not", "or", "pass", "print", "raise", "return", "try", "while", "with",
+    "yield",
+)
+RESERVED_NAMES = KEYWORDS + (
+    "args", "atexit", "getattr", "hasattr", "int", "isinstance", "kwargs", "len", "list",
+    "object", "os", "other", "self", "sorted", "str", "sys", "type", "types",
+)
+RESERVED_CLASSES = EXCEPTION_TYPES + ("BaseException", "False", "None", "NotImplemented", "True")
 
 # op -> (where it may appear, how its own value is read, the modifiers it takes).
 # where: "any", "handler" (a handler's or __eq__ body), "eq" (an __eq__ body only).
@@ -163,13 +176,16 @@ class _Loader:
         if "objects" in fields:
             for name, key_node, value in n.mapping(fields["objects"][1], "objects"):
                 self.check_name(key_node, name, NAME_RE, "an object name")
+                self.check_free(key_node, name, RESERVED_NAMES)
                 cls = n.text(value, "an object's class")
                 if not CLASS_RE.match(cls):
                     n.fail(value, "a class name is CapitalisedWords")
+                self.check_free(value, cls, RESERVED_CLASSES)
                 self.objects[name] = cls
         if "handlers" in fields:
             for name, key_node, value in n.mapping(fields["handlers"][1], "handlers"):
                 self.check_name(key_node, name, NAME_RE, "a handler name")
+                self.check_free(key_node, name, RESERVED_NAMES)
                 if name in self.objects:
                     n.fail(key_node, "'%s' names an object already" % name)
                 self.handlers[name] = self.handler(name, key_node, value)
@@ -183,6 +199,14 @@ class _Loader:
     def check_name(self, node: yaml.Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
         if not pattern.match(name):
             self.nodes.fail(node, "%s must match %s" % (what, pattern.pattern.rstrip("\\Z")))
+
+    def check_free(self, node: yaml.Node, name: str, reserved: Tuple[str, ...],
+                   defines: bool = True) -> None:
+        """A name the generated program can use without breaking (cases/README.md); a name
+        it defines must not end in _type either (callable objects' classes do)."""
+        if name in reserved or defines and name.endswith("_type"):
+            self.nodes.fail(node, "'%s' is reserved (a Python keyword or builtin, or a name the "
+                                  "generated program uses)" % name)
 
     def names(self, node: yaml.Node, what: str, pattern: "re.Pattern[str]") -> List[str]:
         items = self.nodes.sequence(node, what)
@@ -262,7 +286,7 @@ class _Loader:
         if op not in OPS:
             n.fail(op_node, "unknown operation '%s' (expected one of: %s)" % (op, ", ".join(OPS)))
         place, reads, modifiers = OPS[op]
-        if place == "handler" and where not in ("handler", "eq") or place == "eq" and where != "eq":
+        if place != "any" and place != where:
             n.fail(op_node, "'%s' is not allowed in %s" % (op, where))
         for key, (kn, _) in extras.items():
             if key not in modifiers:
@@ -286,6 +310,10 @@ class _Loader:
         elif reads in ("ref", "ref-or-null"):
             if not (reads == "ref-or-null" and n.is_null(value)):
                 step["ref"] = self.ref(value)
+            else:
+                for key, (kn, _) in extras.items():
+                    if key != "catch":
+                        n.fail(kn, "'register: ~' (no callable) takes only catch")
         elif reads == "eq-result":
             result = n.scalar(value)
             if isinstance(result, bool):
@@ -302,6 +330,7 @@ class _Loader:
             kwargs = []
             for key, kn, v in n.mapping(extras["kwargs"][1], "kwargs"):
                 self.check_name(kn, key, NAME_RE, "a keyword")
+                self.check_free(kn, key, KEYWORDS, defines=False)
                 kwargs.append((key, n.value(v, "kwargs")))
             step["kwargs"] = tuple(kwargs)
         for flag in ("catch", "print_returned"):

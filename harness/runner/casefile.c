@@ -15,9 +15,22 @@
 static const char *const KINDS = "function, method, callable-object, builtin";
 static const char *const BUILTINS[] = {"print", "int", NULL};
 static const char *const EXIT_PATHS[] = {"normal", NULL};
-static const char *const EXCEPTION_TYPES[] = {
-    "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
-    "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt", NULL};
+#define EXCEPTION_NAMES                                                                   \
+    "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",       \
+        "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt"
+#define KEYWORD_NAMES                                                                        \
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", \
+        "else", "except", "exec", "finally", "for", "from", "global", "if", "import", "in", "is", \
+        "lambda", "nonlocal", "not", "or", "pass", "print", "raise", "return", "try", "while",   \
+        "with", "yield"
+static const char *const EXCEPTION_TYPES[] = {EXCEPTION_NAMES, NULL};
+/* Names the generated program would break on (oracle/casefile.py, RESERVED_*). */
+static const char *const KEYWORDS[] = {KEYWORD_NAMES, NULL};
+static const char *const RESERVED_NAMES[] = {
+    KEYWORD_NAMES, "args", "atexit", "getattr", "hasattr", "int", "isinstance", "kwargs", "len",
+    "list", "object", "os", "other", "self", "sorted", "str", "sys", "type", "types", NULL};
+static const char *const RESERVED_CLASSES[] = {
+    EXCEPTION_NAMES, "BaseException", "False", "None", "NotImplemented", "True", NULL};
 
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
                      READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT } reads;
@@ -91,6 +104,16 @@ static void check_name(loader *l, yaml_node_t *node, const char *name, const cha
 {
     if (!matches(pattern, name))
         yn_fail(&l->y, node, 0, "%s must match %s", what, pattern);
+}
+
+/* A name the generated program can use; one it defines must not end in _type. */
+static void check_free(loader *l, yaml_node_t *node, const char *name,
+                       const char *const *reserved, int defines)
+{
+    size_t len = strlen(name);
+    if (in_list(reserved, name) || (defines && len >= 5 && strcmp(name + len - 5, "_type") == 0))
+        yn_fail(&l->y, node, 0, "'%s' is reserved (a Python keyword or builtin, or a name the "
+                "generated program uses)", name);
 }
 
 static const char **names(loader *l, yaml_node_t *node, const char *what, const char *pattern,
@@ -208,7 +231,7 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
     spec = find_op(opname);
     if (spec == NULL)
         yn_fail(y, op_node, 0, "unknown operation '%s' (expected one of: %s)", opname, OP_LIST);
-    if ((spec->where == PLACE_HANDLER && strcmp(where, "handler") != 0 && strcmp(where, "eq") != 0)
+    if ((spec->where == PLACE_HANDLER && strcmp(where, "handler") != 0)
         || (spec->where == PLACE_EQ && strcmp(where, "eq") != 0))
         yn_fail(y, op_node, 0, "'%s' is not allowed in %s", opname, where);
     for (i = 0; i < nitems; i++) {
@@ -249,6 +272,10 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
             s->has_ref = 1;
             s->target = parse_ref(l, val);
             remember_ref(l, &s->target, val);
+        } else {
+            for (i = 0; i < nitems; i++)
+                if (items[i].value != val && strcmp(items[i].key, "catch") != 0)
+                    yn_fail(y, items[i].key_node, 0, "'register: ~' (no callable) takes only catch");
         }
         break;
     case READS_EQ_RESULT: {
@@ -280,6 +307,7 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->kwargs = arena_alloc(l->mem, sizeof *s->kwargs * (s->nkwargs + 1));
         for (i = 0; i < s->nkwargs; i++) {
             check_name(l, kw[i].key_node, kw[i].key, NAME_PATTERN, "a keyword");
+            check_free(l, kw[i].key_node, kw[i].key, KEYWORDS, 0);
             s->kwargs[i].name = kw[i].key;
             s->kwargs[i].val = yn_value(y, kw[i].value, "kwargs");
         }
@@ -508,10 +536,12 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
         c->objects = arena_alloc(l->mem, sizeof *c->objects * (c->nobjects + 1));
         for (i = 0; i < c->nobjects; i++) {
             check_name(l, objs[i].key_node, objs[i].key, NAME_PATTERN, "an object name");
+            check_free(l, objs[i].key_node, objs[i].key, RESERVED_NAMES, 1);
             c->objects[i].name = objs[i].key;
             c->objects[i].cls = yn_text(y, objs[i].value, "an object's class");
             if (!matches(CLASS_PATTERN, c->objects[i].cls))
                 yn_fail(y, objs[i].value, 0, "a class name is CapitalisedWords");
+            check_free(l, objs[i].value, c->objects[i].cls, RESERVED_CLASSES, 1);
         }
     }
     if ((f = field(items, n, "handlers")) != NULL) {
@@ -520,6 +550,7 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
         c->handlers = arena_alloc(l->mem, sizeof *c->handlers * (nh + 1));
         for (i = 0; i < nh; i++) {
             check_name(l, hs[i].key_node, hs[i].key, NAME_PATTERN, "a handler name");
+            check_free(l, hs[i].key_node, hs[i].key, RESERVED_NAMES, 1);
             if (case_object(c, hs[i].key) != NULL)
                 yn_fail(y, hs[i].key_node, 0, "'%s' names an object already", hs[i].key);
             parse_handler(l, hs[i].key, hs[i].value, &c->handlers[i]);
