@@ -11,7 +11,6 @@ static void exc_release(atx_failure *failure)
     pyexc *e = (pyexc *)failure;
     free(e->type);
     free(e->message);
-    value_free(e->arg);
     free(e);
 }
 
@@ -37,6 +36,7 @@ pyexc *exc_from_failure(atx_failure *failure)
         return (pyexc *)failure;
     /* A failure libatx made itself (e.g. SystemError): copy it into a pyexc. */
     e = exc_new(failure->type, failure->message, failure->flags);
+    e->base.exit_code = failure->exit_code;
     atx_failure_release(failure);
     return e;
 }

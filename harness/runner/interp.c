@@ -83,6 +83,20 @@ static pyexc *do_register(const step *s)
     return NULL;
 }
 
+/* Python's handling of a SystemExit's code: None 0, an integer itself, anything
+ * else is printed to stderr and the status is 1. */
+static void set_exit_code(pyexc *e, const value *arg)
+{
+    if (arg == NULL || arg->kind == VALUE_NONE) {
+        e->base.exit_code = 0;
+    } else if (arg->kind == VALUE_INT || arg->kind == VALUE_BOOL) {
+        e->base.exit_code = (int)arg->number;
+    } else {
+        e->base.exit_code = 1;
+        e->base.flags |= ATX_FAILURE_EXIT_PRINTS;
+    }
+}
+
 static pyexc *raise_step(const step *s)
 {
     text message = {NULL, 0, 0};
@@ -94,10 +108,8 @@ static pyexc *raise_step(const step *s)
         value_str(&message, &s->arg);
     e = exc_new(s->op == OP_EXIT ? "SystemExit" : s->exc_type, text_str(&message), 0);
     text_free(&message);
-    if (s->has_arg) {
-        e->has_arg = 1;
-        e->arg = value_copy(&s->arg);
-    }
+    if (e->base.flags & ATX_FAILURE_EXIT)
+        set_exit_code(e, s->has_arg ? &s->arg : NULL);
     return e;
 }
 

@@ -44,48 +44,36 @@ static char *find_cases_root(const char *path)
     return NULL;
 }
 
-/* Python's handling of a SystemExit that reaches the top: None -> 0, an int is
- * the status, anything else is printed to stderr and the status is 1. */
-static int system_exit_status(const pyexc *e)
-{
-    if (!e->has_arg || e->arg->kind == VALUE_NONE)
-        return 0;
-    if (e->arg->kind == VALUE_INT || e->arg->kind == VALUE_BOOL)
-        return (int)e->arg->number;
-    {
-        text t = {NULL, 0, 0};
-        value_str(&t, e->arg);
-        fprintf(stderr, "%s\n", text_str(&t));
-        text_free(&t);
-    }
-    return 1;
-}
-
-/* An exception that escapes main: the traceback first, then the handlers run at
- * shutdown (through the process layer) and the status is 1
- * (clause shutdown.after-uncaught). */
+/* An exception that escapes main: a SystemExit ends the process with its code;
+ * anything else prints the traceback first, then the handlers run at shutdown
+ * (through the process layer) and the status is 1 (clause shutdown.after-uncaught). */
 static int uncaught(pyexc *e)
 {
-    text t = {NULL, 0, 0};
-    int status;
-    if (strcmp(e->type, "SystemExit") == 0) {
-        status = system_exit_status(e);
+    int status = 1;
+    if (e->base.flags & ATX_FAILURE_EXIT) {
+        status = e->base.exit_code;
+        if (e->base.flags & ATX_FAILURE_EXIT_PRINTS)
+            fprintf(stderr, "%s\n", e->message);
         atx_failure_release(&e->base);
         return status;
     }
-    text_add(&t, "Traceback (most recent call last):\n");
-    exc_text(&t, &e->base);
-    fprintf(stderr, "%s\n", text_str(&t));
-    text_free(&t);
-    if (strcmp(e->type, "KeyboardInterrupt") == 0) {
+    {   /* PyErr_Display: "Type" alone when the message is empty */
+        text t = {NULL, 0, 0};
+        text_add(&t, "Traceback (most recent call last):\n");
+        exc_text(&t, &e->base);
+        fprintf(stderr, "%s\n", text_str(&t));
+        text_free(&t);
+    }
+    if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.profile->interrupt_kills) {
         /* 3.8+: the handlers run, then the process ends by SIGINT. */
         atx_failure_release(&e->base);
+        atx_process_install(NULL);
         atx_run(rt.registry, NULL);
         signal(SIGINT, SIG_DFL);
         raise(SIGINT);
     }
     atx_failure_release(&e->base);
-    return 1;
+    return status;
 }
 
 int main(int argc, char **argv)

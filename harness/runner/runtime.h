@@ -24,8 +24,6 @@ typedef struct pyexc {
     atx_failure base;
     char *type;
     char *message;
-    int has_arg;      /* SystemExit: the argument given to it */
-    value *arg;
 } pyexc;
 
 /* The interpreter: one case, one registry, one process. */

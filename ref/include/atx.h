@@ -51,7 +51,9 @@ typedef struct atx_allocator {
  * ------------------------------------------------------------------------ */
 enum atx_failure_flags {
     ATX_FAILURE_EXIT = 1u << 0,         /* a SystemExit: some eras do not report it */
-    ATX_FAILURE_NO_TRACEBACK = 1u << 1  /* raised with no Python frame: no "Traceback" line */
+    ATX_FAILURE_NO_TRACEBACK = 1u << 1, /* raised with no Python frame: no "Traceback" line */
+    ATX_FAILURE_EXIT_PRINTS = 1u << 2   /* a SystemExit whose code is not an integer: ending
+                                           the process prints its message to stderr */
 };
 
 typedef struct atx_failure atx_failure;
@@ -62,6 +64,7 @@ struct atx_failure {
     /* Frees the failure; NULL when it needs no freeing. Called exactly once
      * by whoever owns the failure last (libatx, or the caller it was handed to). */
     void (*release)(atx_failure *self);
+    int exit_code;       /* ATX_FAILURE_EXIT: the process status it asks for */
 };
 
 /* Hands a failure back: calls its release hook if it has one. NULL is a no-op. */
@@ -170,6 +173,14 @@ typedef struct atx_profile {
     int colon_on_empty_message;      /* "Type: " even when str(exc) is empty: the
                                         unraisable hook's format (3.10+) */
     atx_run_order run_order;
+    int traceback_always;            /* every failure has a Python frame: the run loop
+                                        itself is Python code (2.7's Lib/atexit.py) */
+    int shutdown_reraise;            /* the failure a shutdown run hands back is raised
+                                        again by sys.exitfunc (2.7): reported under
+                                        "Error in sys.exitfunc:", or, a SystemExit, it
+                                        ends the process with its status */
+    int interrupt_kills;             /* an uncaught KeyboardInterrupt ends the process by
+                                        SIGINT after the handlers ran (3.8+), else status 1 */
 } atx_profile;
 
 /* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */
@@ -188,6 +199,10 @@ typedef void (*atx_reporter)(void *ctx, const atx_profile *profile,
  * callable are borrowed. */
 void atx_report_default(void *ctx, const atx_profile *profile,
                         const atx_callable *callable, const atx_failure *failure);
+
+/* What follows a report's header: "Traceback (most recent call last):" unless
+ * the failure has no frame, then "Type: message". Written to out (NULL: stderr). */
+void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure);
 
 /* ------------------------------------------------------------------------
  * Registries.
@@ -267,8 +282,10 @@ atx_registry *atx_default_registry(void);
 /* Makes the registry run when the process ends normally: return from main
  * or exit(), as Python runs atexit at interpreter shutdown. A failure the
  * run hands back (re-raising profiles) is released silently, as CPython
- * 3.x discards it at shutdown. Installing again replaces the registry
- * (NULL uninstalls); the C atexit() hook is taken once.
+ * 3.x discards it at shutdown; with profile->shutdown_reraise (2.7) it is
+ * reported under "Error in sys.exitfunc:" to stderr, or, a SystemExit, ends
+ * the process at once with its exit_code. Installing again replaces the
+ * registry (NULL uninstalls); the C atexit() hook is taken once.
  * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook). */
 int atx_process_install(atx_registry *registry);
 

@@ -12,7 +12,7 @@ void atx_failure_release(atx_failure *failure)
 
 atx_failure *atx__failure_unset(void)
 {
-    static atx_failure unset = {"SystemError", "error return without exception set", 0, NULL};
+    static atx_failure unset = {"SystemError", "error return without exception set", 0, NULL, 0};
     return &unset;
 }
 
@@ -31,7 +31,7 @@ static void owned_release(atx_failure *failure)
 
 atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_name)
 {
-    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL};
+    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL, 0};
     size_t size = strlen(type_name) + sizeof "'' object is not callable";
     owned_failure *f = atx__alloc(a, sizeof *f + size);
     if (f == NULL)
@@ -41,6 +41,7 @@ atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_
     f->base.message = f->message;
     f->base.flags = 0;
     f->base.release = owned_release;
+    f->base.exit_code = 0;
     f->allocator = *a;
     return &f->base;
 }

@@ -1,7 +1,9 @@
 /* process.c - the process layer: the default registry, and running a registry when the
  * C process ends normally (return from main, exit()), as Python does at shutdown. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "atx_internal.h"
 
@@ -24,15 +26,37 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static atx_registry *installed;
 static int hooked;
 
+/* 2.7's call_sys_exitfunc(): the failure sys.exitfunc raised is printed, or,
+ * a SystemExit, handled as at the top level: it ends the process. */
+static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure)
+{
+    if (failure->flags & ATX_FAILURE_EXIT) {
+        int code = failure->exit_code;
+        if (failure->flags & ATX_FAILURE_EXIT_PRINTS)
+            fprintf(stderr, "%s\n", failure->message ? failure->message : "");
+        atx_failure_release(failure);
+        fflush(NULL);
+        _exit(code); /* exit() may not be called again from an atexit() hook */
+    }
+    fputs("Error in sys.exitfunc:\n", stderr);
+    atx_report_exception(stderr, profile, failure);
+    atx_failure_release(failure);
+}
+
 static void run_installed(void)
 {
     atx_registry *registry;
+    atx_failure *failure = NULL;
     pthread_mutex_lock(&install_lock);
     registry = installed;
     pthread_mutex_unlock(&install_lock);
+    if (registry == NULL || atx_run(registry, &failure) != ATX_ERAISED)
+        return;
     /* 3.x discards a failure handed back at shutdown; the reports were written. */
-    if (registry != NULL)
-        atx_run(registry, NULL);
+    if (atx_registry_profile(registry)->shutdown_reraise)
+        reraise_at_shutdown(atx_registry_profile(registry), failure);
+    else
+        atx_failure_release(failure);
 }
 
 int atx_process_install(atx_registry *registry)

@@ -30,7 +30,14 @@ void atx_report_default(void *ctx, const atx_profile *profile,
     }
     if (repr != small)
         free(repr);
-    if (!(failure->flags & ATX_FAILURE_NO_TRACEBACK))
+    atx_report_exception(out, profile, failure);
+}
+
+void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure)
+{
+    if (out == NULL)
+        out = stderr;
+    if (!(failure->flags & ATX_FAILURE_NO_TRACEBACK) || profile->traceback_always)
         fputs("Traceback (most recent call last):\n", out);
     if ((failure->message != NULL && failure->message[0] != '\0')
         || profile->colon_on_empty_message)

@@ -82,6 +82,7 @@ static atx_failure *make_failure(const char *type, unsigned flags)
     f->message = "scripted";
     f->flags = flags;
     f->release = release_failure;
+    f->exit_code = 0;
     return f;
 }
 

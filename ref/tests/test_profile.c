@@ -6,8 +6,10 @@ static void test_profile_versions_map_to_their_era(void **state)
     (void)state;
     assert_string_equal(atx_profile_find("2.7")->name, "2.7");
     assert_string_equal(atx_profile_find("2.7.18")->name, "2.7");
-    assert_string_equal(atx_profile_find("3.6")->name, "3.0-3.9");
-    assert_string_equal(atx_profile_find("3.9.18")->name, "3.0-3.9");
+    assert_string_equal(atx_profile_find("3.6")->name, "3.0-3.7");
+    assert_string_equal(atx_profile_find("3.7.16")->name, "3.0-3.7");
+    assert_string_equal(atx_profile_find("3.8")->name, "3.8-3.9");
+    assert_string_equal(atx_profile_find("3.9.18")->name, "3.8-3.9");
     assert_string_equal(atx_profile_find("3.10")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.12.1")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.13")->name, "3.13");
@@ -28,6 +30,7 @@ static void test_profile_unknown_versions_are_null(void **state)
 static void test_profile_switches_change_at_the_right_versions(void **state)
 {
     const atx_profile *p27 = atx_profile_find("2.7"), *p39 = atx_profile_find("3.9");
+    const atx_profile *p37 = atx_profile_find("3.7"), *p38 = atx_profile_find("3.8");
     const atx_profile *p310 = atx_profile_find("3.10"), *p313 = atx_profile_find("3.13");
     (void)state;
     assert_false(p27->check_callable);
@@ -45,6 +48,10 @@ static void test_profile_switches_change_at_the_right_versions(void **state)
     assert_true(p310->colon_on_empty_message);
     assert_int_equal(p27->run_order, ATX_RUN_POP);
     assert_int_equal(p39->run_order, ATX_RUN_SLOTS);
+    assert_true(p27->traceback_always && p27->shutdown_reraise);
+    assert_false(p37->traceback_always || p37->shutdown_reraise);
+    assert_false(p27->interrupt_kills || p37->interrupt_kills);
+    assert_true(p38->interrupt_kills && p310->interrupt_kills);
 }
 
 int main(void)
