@@ -46,7 +46,7 @@ RUNNER     := $(B)/atx-case-runner
 # A third-party C library implementing ref/include/atx.h can replace libatx.
 ATX_LIB ?= $(LIB_A)
 
-.PHONY: all lib runner test test-c test-py conformance coverage bench deps \
+.PHONY: all lib runner test test-c test-py conformance coverage bench deps pyodide \
         install uninstall clean
 all: lib runner
 
@@ -75,6 +75,14 @@ DEB_PACKAGES := gcc make pkg-config libyaml-dev libcmocka-dev gcovr \
                 python3 python3-yaml python3-pytest
 deps:
 	@sh tools/deps.sh $(DEB_PACKAGES)
+	@command -v node >/dev/null && command -v npm >/dev/null || sh tools/deps.sh nodejs npm
+
+# CPython 3.14 on WebAssembly, from the npm registry, into a git-ignored folder.
+PYODIDE_STAMP := oracle/pyodide/node_modules/pyodide/package.json
+pyodide: $(PYODIDE_STAMP)
+$(PYODIDE_STAMP): oracle/pyodide/package.json oracle/pyodide/package-lock.json
+	cd oracle/pyodide && npm ci --no-audit --no-fund
+	@touch $@
 
 # ---- jobs ---------------------------------------------------------------------
 test: deps
@@ -86,10 +94,10 @@ test: deps
 test-c: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
-test-py: runner
+test-py: runner pyodide
 	$(PYTHON) -m pytest -q harness/tests oracle/tests
 
-conformance: deps runner
+conformance: deps runner pyodide
 	./atx-conform --runner $(RUNNER)
 
 coverage: deps

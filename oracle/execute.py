@@ -23,6 +23,7 @@ class Outcome:
     timed_out: bool
     truncated: bool
     seconds: float
+    not_applicable: str = ""  # why an oracle could not run this case at all
 
     def status_text(self) -> str:
         if self.timed_out:

@@ -4,12 +4,13 @@ import argparse
 import fnmatch
 import os
 import sys
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from harness.conform import reports as report_files
 from harness.conform.suite import FAIL, ERROR, Pairing, load_cases, run_suite, counts
-from harness.conform.targets import Python, Reference
+from harness.conform.targets import Pyodide, Python, Reference
 from oracle.casefile import load_clauses
+from oracle import pyodide
 from oracle.interpreters import default_oracle, discover, identify
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -32,9 +33,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="run only cases whose id matches a glob (e.g. 'unregister/*')")
     parser.add_argument("--runner", default=DEFAULT_RUNNER,
                         help="the C case runner to test (default: %(default)s)")
-    parser.add_argument("--oracle", choices=("default", "all"), default="default",
-                        help="default: Debian's python3 (else the newest CPython found); "
-                             "all: every CPython discovered (default: %(default)s)")
+    parser.add_argument("--oracle", choices=("default", "all"), default="all",
+                        help="all: every CPython discovered, and Pyodide (3.14) when installed; "
+                             "default: Debian's python3 only (else the newest CPython found) "
+                             "(default: %(default)s)")
     parser.add_argument("--python", action="append", default=[], metavar="PATH",
                         help="an extra CPython to use as an oracle (repeatable)")
     parser.add_argument("--area", action="append", default=[], help="select cases of an area")
@@ -73,7 +75,11 @@ def select(reports, args):
     return chosen
 
 
-def oracles(args) -> List[Python]:
+EXPECTED_VERSIONS = ["2.7"] + ["3.%d" % minor for minor in range(6, 15)]
+
+
+def oracles(args) -> List[Union[Python, Pyodide]]:
+    """The oracles of this run; prints which were found and which were looked for in vain."""
     extra = []
     for path in args.python:
         found = identify(path)
@@ -89,7 +95,23 @@ def oracles(args) -> List[Python]:
         raise SystemExit("atx-conform: no CPython interpreter found (looked on PATH, "
                          "/usr/bin/python3 and $PYENV_ROOT/versions)")
     unique = {interpreter.path: interpreter for interpreter in found}
-    return [Python(interpreter) for interpreter in unique.values()]
+    chosen: List[Union[Python, Pyodide]] = [Python(i) for i in unique.values()]
+    if args.oracle == "all":
+        usable, why = pyodide.available()
+        if usable:
+            try:
+                chosen.append(Pyodide(pyodide.PyodideOracle()))
+            except RuntimeError as error:
+                print("atx-conform: %s" % error, file=sys.stderr)
+        else:
+            print("atx-conform: no Pyodide oracle: %s" % why, file=sys.stderr)
+        have = {oracle.short_version for oracle in chosen}
+        missing = [version for version in EXPECTED_VERSIONS if version not in have]
+        print("oracles: %s" % ", ".join(oracle.name for oracle in chosen))
+        if missing:
+            print("looked for and did not find: Python %s (on PATH, /usr/bin/python3, "
+                  "$PYENV_ROOT/versions, node + oracle/pyodide)" % ", ".join(missing))
+    return chosen
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -105,7 +127,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 2
         clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
         pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
-                                              oracle.interpreter.short_version, args.cases_root))
+                                              oracle.short_version, args.cases_root))
                     for oracle in oracles(args)]
     except ValueError:
         print("atx-conform: --shard takes I/N with 1 <= I <= N", file=sys.stderr)
@@ -132,9 +154,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                     print("  repro: %s\n  oracle: %s\n  program: %s" % (
                         result.target_command, result.oracle_command, result.program))
     run_info = {"runner": os.path.abspath(args.runner),
-                "oracles": [{"name": p.oracle.name, "path": p.oracle.interpreter.path,
-                             "implementation": p.oracle.interpreter.implementation,
-                             "version": ".".join(map(str, p.oracle.interpreter.version))}
+                "oracles": [{"name": p.oracle.name,
+                             "version": ".".join(map(str, p.oracle.version))}
                             for p in pairings],
                 "targets": [p.target.name for p in pairings],
                 "selection": {"patterns": args.patterns, "areas": args.area, "tags": args.tag,

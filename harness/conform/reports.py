@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from typing import Any, Dict, List
 
-from harness.conform.suite import ERROR, FAIL, PASS, SKIP, CaseReport, counts
+from harness.conform.suite import ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STATUSES, CaseReport, counts
 
 SCHEMA = "atx-conform/1"
 
@@ -74,7 +74,7 @@ def as_junit(reports: List[CaseReport]) -> str:
         statuses = [result.status for _, result in items]
         suite = ET.SubElement(root, "testsuite", name=target, tests=str(len(items)),
                               failures=str(statuses.count(FAIL)), errors=str(statuses.count(ERROR)),
-                              skipped=str(statuses.count(SKIP)),
+                              skipped=str(statuses.count(SKIP) + statuses.count(NOT_APPLICABLE)),
                               time="%.3f" % sum(result.seconds for _, result in items))
         for report, result in items:
             testcase = ET.SubElement(suite, "testcase", classname=report.case.area, name=report.id,
@@ -91,7 +91,7 @@ def as_junit(reports: List[CaseReport]) -> str:
                     result.diff, result.target_command, result.oracle_command)
             elif result.status == ERROR:
                 ET.SubElement(testcase, "error", message=result.reason, type="error")
-            elif result.status == SKIP:
+            elif result.status in (SKIP, NOT_APPLICABLE):
                 ET.SubElement(testcase, "skipped", message=result.reason)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
@@ -101,13 +101,13 @@ def summary_table(reports: List[CaseReport]) -> str:
     """Per area: cases and result counts; then the totals and the closing line."""
     areas: Dict[str, Dict[str, int]] = OrderedDict()
     for report in sorted(reports, key=lambda r: r.id):
-        row = areas.setdefault(report.id.split("/")[0], {"cases": 0, PASS: 0, FAIL: 0, SKIP: 0,
-                                                         ERROR: 0})
+        row = areas.setdefault(report.id.split("/")[0], dict({"cases": 0},
+                                                             **{s: 0 for s in STATUSES}))
         row["cases"] += 1
         row[ERROR] += 1 if report.error else 0
         for result in report.results:
             row[result.status] += 1
-    columns = ["cases", PASS, FAIL, SKIP, ERROR]
+    columns = ["cases"] + list(STATUSES)
     lines = ["%-16s" % "area" + "".join("%8s" % column for column in columns)]
     for area, row in areas.items():
         lines.append("%-16s" % area + "".join("%8d" % row[column] for column in columns))
@@ -115,7 +115,7 @@ def summary_table(reports: List[CaseReport]) -> str:
     lines.append("%-16s" % "total" + "%8d" % len(reports)
                  + "".join("%8d" % total[column] for column in columns[1:]))
     lines.append("%d passed, %d failed, %d skipped" % (total[PASS], total[FAIL] + total[ERROR],
-                                                       total[SKIP]))
+                                                       total[SKIP] + total[NOT_APPLICABLE]))
     return "\n".join(lines) + "\n"
 
 

@@ -3,14 +3,15 @@
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 from harness.conform.compare import compare
-from harness.conform.targets import Python, Reference, shell_command, write_program
+from harness.conform.targets import Pyodide, Python, Reference, shell_command, write_program
 from oracle.casefile import Case, CaseError, discover, load, load_clauses
 from oracle.execute import Outcome
 
-PASS, FAIL, SKIP, ERROR = "pass", "fail", "skip", "error"
+PASS, FAIL, SKIP, ERROR, NOT_APPLICABLE = "pass", "fail", "skip", "error", "n/a"
+STATUSES = (PASS, FAIL, SKIP, NOT_APPLICABLE, ERROR)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class CaseReport:
 @dataclass
 class Pairing:
     """A target checked against an oracle (the reference runs in the oracle's profile)."""
-    oracle: Python
+    oracle: Union[Python, Pyodide]
     target: Reference
 
 
@@ -66,11 +67,14 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Res
                     target_command=shell_command(target.command(case, workdir)),
                     oracle_command=shell_command(oracle.command(case, workdir)),
                     program=Python.program_path(case, workdir))
-    version = oracle.interpreter.version[:2]
+    version = oracle.version[:2]
     if not case.applies_to(version):
         result.status, result.reason = SKIP, "the case does not apply to Python %d.%d" % version
         return result
     expected: Outcome = oracle.run(case, workdir, timeout)
+    if expected.not_applicable:
+        result.status, result.reason = NOT_APPLICABLE, expected.not_applicable
+        return result
     actual: Outcome = target.run(case, workdir, timeout)
     result.seconds = expected.seconds + actual.seconds
     result.target_status, result.oracle_status = actual.status_text(), expected.status_text()
@@ -101,7 +105,7 @@ def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
 
 
 def counts(reports: List[CaseReport]) -> Dict[str, int]:
-    total = {PASS: 0, FAIL: 0, SKIP: 0, ERROR: 0}
+    total = {status: 0 for status in STATUSES}
     for report in reports:
         if report.error:
             total[ERROR] += 1

@@ -3,12 +3,13 @@
 import os
 import shlex
 from dataclasses import dataclass
-from typing import List
+from typing import List, Tuple
 
 from oracle.casefile import Case
 from oracle.compile import compile_case
 from oracle.execute import Outcome, run
 from oracle.interpreters import Interpreter
+from oracle.pyodide import PyodideOracle
 
 
 @dataclass
@@ -38,6 +39,14 @@ class Python:
     def name(self) -> str:
         return self.interpreter.name
 
+    @property
+    def version(self) -> Tuple[int, int, int]:
+        return self.interpreter.version
+
+    @property
+    def short_version(self) -> str:
+        return self.interpreter.short_version
+
     @staticmethod
     def program_path(case: Case, workdir: str) -> str:
         return os.path.join(workdir, "programs", case.id + ".py")
@@ -49,6 +58,32 @@ class Python:
         """Runs the program write_program() left in workdir."""
         return run(self.command(case, workdir), timeout, cwd=os.path.dirname(
             self.program_path(case, workdir)))
+
+
+class Pyodide:
+    """CPython 3.14 on WebAssembly: runs the same generated program in one long-lived
+    node process; cases needing a real process end come back not applicable."""
+
+    def __init__(self, oracle: PyodideOracle) -> None:
+        self.oracle = oracle
+
+    @property
+    def name(self) -> str:
+        return self.oracle.name
+
+    @property
+    def version(self) -> Tuple[int, int, int]:
+        return self.oracle.version
+
+    @property
+    def short_version(self) -> str:
+        return self.oracle.short_version
+
+    def command(self, case: Case, workdir: str) -> List[str]:
+        return self.oracle.command(Python.program_path(case, workdir))
+
+    def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
+        return self.oracle.run(Python.program_path(case, workdir), timeout)
 
 
 def write_program(case: Case, workdir: str) -> str:

@@ -158,7 +158,11 @@ typedef enum atx_run_order {
     ATX_RUN_SLOTS,
     /* 2.7 (Lib/atexit.py): pop the last handler until none is left, so a
      * handler registered during the run runs too. */
-    ATX_RUN_POP
+    ATX_RUN_POP,
+    /* 3.14: call a copy of the list, newest first, then clear: a handler
+     * unregistered or cleared during the run is still called, one registered
+     * during the run is dropped. */
+    ATX_RUN_COPY
 } atx_run_order;
 
 typedef struct atx_profile {
@@ -181,6 +185,12 @@ typedef struct atx_profile {
                                         ends the process with its status */
     int interrupt_kills;             /* an uncaught KeyboardInterrupt ends the process by
                                         SIGINT after the handlers ran (3.8+), else status 1 */
+    int unregister_newest_first;     /* unregister scans newest first and removes what
+                                        matches at once, _ncallbacks counting only live
+                                        handlers (3.14's list); else oldest first, leaving
+                                        emptied slots that _ncallbacks counts (3.0-3.13) */
+    int compare_argument_first;      /* unregister evaluates func == entry (3.14), else
+                                        entry == func (3.0-3.13) */
 } atx_profile;
 
 /* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */
@@ -196,7 +206,8 @@ typedef void (*atx_reporter)(void *ctx, const atx_profile *profile,
 
 /* The default reporter: writes the report CPython writes, for the profile,
  * to ctx (a FILE *; NULL means stderr) and flushes it. The failure and
- * callable are borrowed. */
+ * callable are borrowed. callable is NULL for a failure of the run itself
+ * (3.14, out of memory: "Exception ignored while copying atexit callbacks"). */
 void atx_report_default(void *ctx, const atx_profile *profile,
                         const atx_callable *callable, const atx_failure *failure);
 
@@ -240,9 +251,12 @@ const atx_profile *atx_registry_profile(const atx_registry *registry);
 int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
                  atx_callable **returned);
 
-/* Python's atexit.unregister(func): compares every slot, in registration
- * order, with atx_callable_equal(entry, callable) and empties each that is
- * equal, freeing its args. Unregistering what is not registered is no error.
+/* Python's atexit.unregister(func): compares every handler with func and
+ * removes each that is equal, freeing its args. 3.0-3.13: oldest first, as
+ * atx_callable_equal(entry, callable), emptying slots; 3.14: newest first, as
+ * atx_callable_equal(callable, entry), removing at once (the profile's
+ * unregister_newest_first and compare_argument_first). Unregistering what is
+ * not registered is no error.
  * Returns 0, ATX_EINVAL, ATX_ENOSYS (profile has no unregister), or
  * ATX_ERAISED with the equality hook's failure in *failure (the caller owns
  * it). Unlike the other calls, a failed unregister is not atomic, exactly as
@@ -264,7 +278,8 @@ int atx_run(atx_registry *registry, atx_failure **failure);
 int atx_clear(atx_registry *registry);
 
 /* Python's atexit._ncallbacks(): the number of slots in use, counting slots
- * emptied by unregister since the last clear or run (as CPython 3.x does).
+ * emptied by unregister since the last clear or run (3.0-3.13; 3.14 removes
+ * them, so only live handlers count).
  * Returns 0, ATX_EINVAL or ATX_ENOSYS; the number goes to *count. */
 int atx_ncallbacks(const atx_registry *registry, size_t *count);
 

@@ -155,40 +155,99 @@ static void empty_slot(atx_registry *r, size_t i, entry *e)
         entry_unref(r, e);
 }
 
-int atx_unregister(atx_registry *registry, atx_callable *callable, atx_failure **failure)
+/* Hands an equality hook's failure to the caller (or releases it). */
+static int raise_from_unregister(atx_failure *raised, atx_failure **failure)
+{
+    if (failure != NULL)
+        *failure = raised;
+    else
+        atx_failure_release(raised);
+    return ATX_ERAISED;
+}
+
+/* 3.0-3.13: slots in registration order, compared entry == func; a match is
+ * emptied, not removed (clauses unregister.eq-order, introspection.ncallbacks-counts-emptied). */
+static int unregister_oldest_first(atx_registry *r, atx_callable *callable, atx_failure **failure)
 {
     size_t i;
-    if (registry == NULL || callable == NULL || callable->type == NULL)
-        return ATX_EINVAL;
-    if (!registry->profile->has_unregister)
-        return ATX_ENOSYS;
     for (i = 0;; i++) {
         entry *e;
         atx_failure *raised = NULL;
         int eq;
-        pthread_mutex_lock(&registry->lock);
-        if (i >= registry->used) {
-            pthread_mutex_unlock(&registry->lock);
+        pthread_mutex_lock(&r->lock);
+        if (i >= r->used) {
+            pthread_mutex_unlock(&r->lock);
             return 0;
         }
-        pthread_mutex_unlock(&registry->lock);
-        e = take_slot(registry, i);
+        pthread_mutex_unlock(&r->lock);
+        e = take_slot(r, i);
         if (e == NULL)
             continue;
-        /* 3.x: PyObject_RichCompareBool(cb->func, func): the entry first. */
+        /* PyObject_RichCompareBool(cb->func, func): the entry first. */
         eq = atx_callable_equal(e->callable, callable, &raised);
         if (eq == ATX_EQUAL)
-            empty_slot(registry, i, e);
-        entry_unref(registry, e);
-        if (eq == ATX_ERAISED) {
-            /* clause unregister.eq-raises: slots emptied so far stay empty */
-            if (failure != NULL)
-                *failure = raised;
-            else
-                atx_failure_release(raised);
-            return ATX_ERAISED;
-        }
+            empty_slot(r, i, e);
+        entry_unref(r, e);
+        if (eq == ATX_ERAISED) /* clause unregister.eq-raises: what was emptied stays so */
+            return raise_from_unregister(raised, failure);
     }
+}
+
+/* Removes whatever is now at list position j (slot used-1-j), closing the gap:
+ * 3.14's PyList_SetSlice(callbacks, i, i + 1, NULL) after the comparison. */
+static void remove_at(atx_registry *r, size_t j)
+{
+    entry *gone = NULL;
+    pthread_mutex_lock(&r->lock);
+    if (j < r->used) {
+        size_t slot = r->used - 1 - j;
+        gone = r->slots[slot];
+        memmove(r->slots + slot, r->slots + slot + 1, (r->used - 1 - slot) * sizeof *r->slots);
+        r->slots[--r->used] = NULL;
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (gone != NULL)
+        entry_unref(r, gone);
+}
+
+/* 3.14: a list, newest first (position j is slot used-1-j), compared
+ * func == entry; a match is removed at once, so the same position is looked
+ * at again. Registering from a hook shifts the list, as in CPython. */
+static int unregister_newest_first(atx_registry *r, atx_callable *callable, atx_failure **failure)
+{
+    size_t j = 0;
+    for (;;) {
+        entry *e = NULL;
+        atx_failure *raised = NULL;
+        int eq;
+        pthread_mutex_lock(&r->lock);
+        if (j < r->used) {
+            e = r->slots[r->used - 1 - j];
+            e->refs++;
+        }
+        pthread_mutex_unlock(&r->lock);
+        if (e == NULL)
+            return 0;
+        eq = atx_callable_equal(callable, e->callable, &raised);
+        entry_unref(r, e);
+        if (eq == ATX_ERAISED)
+            return raise_from_unregister(raised, failure);
+        if (eq == ATX_EQUAL)
+            remove_at(r, j);
+        else
+            j++;
+    }
+}
+
+int atx_unregister(atx_registry *registry, atx_callable *callable, atx_failure **failure)
+{
+    if (registry == NULL || callable == NULL || callable->type == NULL)
+        return ATX_EINVAL;
+    if (!registry->profile->has_unregister)
+        return ATX_ENOSYS;
+    if (registry->profile->unregister_newest_first)
+        return unregister_newest_first(registry, callable, failure);
+    return unregister_oldest_first(registry, callable, failure);
 }
 
 /* Calls one entry and deals with its failure: report, keep as last, or release. */
@@ -249,6 +308,36 @@ static void run_pop(atx_registry *r, atx_failure **last)
     }
 }
 
+/* 3.14: call a copy of the list, newest first: what is unregistered or
+ * cleared meanwhile is still called (clauses run.unregister-during,
+ * run.clear-during). Without memory for the copy, nothing is called and a
+ * MemoryError is reported ("Exception ignored while copying atexit callbacks"). */
+static void run_copy(atx_registry *r, atx_failure **last)
+{
+    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL, 0};
+    entry **copy;
+    size_t n, i, live = 0;
+    pthread_mutex_lock(&r->lock);
+    n = r->used;
+    copy = n ? atx__alloc(&r->allocator, n * sizeof *copy) : NULL;
+    for (i = n; copy != NULL && i-- > 0;) {
+        if (r->slots[i] != NULL) {
+            copy[live++] = r->slots[i];
+            r->slots[i]->refs++;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (n && copy == NULL) {
+        r->reporter(r->reporter_ctx, r->profile, NULL, &no_memory);
+        return;
+    }
+    for (i = 0; i < live; i++) {
+        call_entry(r, copy[i], last);
+        entry_unref(r, copy[i]);
+    }
+    atx__free(&r->allocator, copy);
+}
+
 /* Detaches every entry under the lock, then frees them without it. */
 static void clear_all(atx_registry *r)
 {
@@ -278,6 +367,8 @@ int atx_run(atx_registry *registry, atx_failure **failure)
         return ATX_EINVAL;
     if (registry->profile->run_order == ATX_RUN_POP)
         run_pop(registry, &last);
+    else if (registry->profile->run_order == ATX_RUN_COPY)
+        run_copy(registry, &last);
     else
         run_slots(registry, &last);
     /* atexit_cleanup(): what was registered during the run is dropped

@@ -9,7 +9,13 @@ void atx_report_default(void *ctx, const atx_profile *profile,
     FILE *out = ctx ? ctx : stderr;
     char small[256];
     char *repr = small;
-    int len = atx_callable_repr(callable, small, sizeof small);
+    int len;
+    if (callable == NULL) {
+        fputs("Exception ignored while copying atexit callbacks:\n", out);
+        atx_report_exception(out, profile, failure);
+        return;
+    }
+    len = atx_callable_repr(callable, small, sizeof small);
     if (len >= (int)sizeof small) {
         char *big = malloc((size_t)len + 1);
         if (big != NULL) {

@@ -1,0 +1,100 @@
+"""Pyodide (CPython 3.14 on WebAssembly, run with node) as an oracle.
+
+One node process (oracle/pyodide/runner.mjs) loads Pyodide once and runs many
+programs, each with fresh globals and an empty registry. It cannot end a
+process, so a case that needs a real end (an exception escaping main,
+handlers left for shutdown) comes back not applicable, never passed.
+"""
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import threading
+import time
+from typing import List, Optional, Tuple
+
+from oracle.execute import Outcome
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyodide")
+RUNNER = os.path.join(HERE, "runner.mjs")
+START_TIMEOUT = 60.0
+
+
+def available() -> Tuple[bool, str]:
+    """Whether node and the npm package are installed (and if not, what is missing)."""
+    if shutil.which("node") is None:
+        return False, "node is not installed"
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "pyodide")):
+        return False, "the npm package pyodide is not installed (make pyodide)"
+    return True, ""
+
+
+class PyodideOracle:
+    """A long-lived node process serving one program at a time."""
+
+    implementation = "Pyodide"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: Optional["subprocess.Popen[str]"] = None
+        self.version: Tuple[int, int, int] = (0, 0, 0)
+        self._start()
+
+    @property
+    def name(self) -> str:
+        return "pyodide-%s" % ".".join(map(str, self.version))
+
+    @property
+    def short_version(self) -> str:
+        return "%d.%d" % self.version[:2]
+
+    def _start(self) -> None:
+        self._process = subprocess.Popen(["node", RUNNER], cwd=HERE, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         text=True, start_new_session=True)
+        ready = self._read_line(START_TIMEOUT)
+        if ready is None or "ready" not in ready:
+            self.close()
+            raise RuntimeError("Pyodide did not start (node %s)" % RUNNER)
+        self.version = tuple(int(part) for part in ready["ready"].split("."))  # type: ignore
+
+    def _read_line(self, timeout: float) -> Optional[dict]:
+        assert self._process is not None and self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], timeout)
+        if not ready:
+            return None
+        line = self._process.stdout.readline()
+        return json.loads(line) if line else None
+
+    def close(self) -> None:
+        if self._process is not None:
+            try:
+                os.killpg(self._process.pid, 9)
+            except ProcessLookupError:
+                pass
+            self._process.wait()
+            self._process = None
+
+    def command(self, program: str) -> List[str]:
+        """What reproduces a run by hand: the runner reads the request on stdin."""
+        return ["sh", "-c", "echo '%s' | node %s" % (json.dumps({"program": program}), RUNNER)]
+
+    def run(self, program: str, timeout: float) -> Outcome:
+        with self._lock:
+            started = time.monotonic()
+            if self._process is None:
+                self._start()
+            assert self._process is not None and self._process.stdin is not None
+            self._process.stdin.write(json.dumps({"program": program}) + "\n")
+            self._process.stdin.flush()
+            reply = self._read_line(timeout)
+            seconds = time.monotonic() - started
+            if reply is None:  # hung or crashed: restart for the next program
+                self.close()
+                return Outcome(self.command(program), "", "", None, True, False, seconds)
+            outcome = Outcome(self.command(program), reply["output"], reply["events"], 0,
+                              False, False, seconds)
+            outcome.not_applicable = "" if reply["applicable"] else reply["reason"]
+            return outcome
