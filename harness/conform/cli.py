@@ -6,6 +6,7 @@ import os
 import sys
 from typing import List, Optional, Union
 
+from harness.conform import drift
 from harness.conform import reports as report_files
 from harness.conform.suite import FAIL, ERROR, Pairing, load_cases, run_suite, counts
 from harness.conform.targets import Pyodide, Python, Reference
@@ -162,6 +163,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                               "clauses": args.clause, "shard": args.shard}}
     report_files.write_reports(args.report_dir, reports, run_info, clauses)
     print(report_files.summary_table(reports), end="")
-    print("reports: %s/conformance.json, %s/junit.xml" % (args.report_dir, args.report_dir))
+    table = drift.drift(reports)
+    print("behaviour drift: %d of %d cases differ between versions (%s/drift.md)"
+          % (sum(1 for groups in table.values() if len(groups) > 1), len(table), args.report_dir))
+    print("reports: %s/conformance.json, %s/junit.xml, %s/drift.md"
+          % (args.report_dir, args.report_dir, args.report_dir))
     total = counts(reports)
     return 1 if total[FAIL] or total[ERROR] else 0

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from typing import Any, Dict, List
 
+from harness.conform import drift
 from harness.conform.suite import ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STATUSES, CaseReport, counts
 
 SCHEMA = "atx-conform/1"
@@ -40,6 +41,7 @@ def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
             "target": r.target, "oracle": r.oracle, "status": r.status, "reason": r.reason,
             "diff": r.diff, "target_status": r.target_status, "oracle_status": r.oracle_status,
             "program": r.program, "seconds": round(r.seconds, 3),
+            "oracle_version": r.oracle_version,
             "repro": {"target": r.target_command, "oracle": r.oracle_command},
         } for r in report.results]
         cases.append(entry)
@@ -49,6 +51,8 @@ def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
         ("run", run_info),
         ("summary", dict(counts(reports), cases=len(reports))),
         ("cases", cases),
+        ("versions", drift.versions_of(reports)),
+        ("drift", drift.drift(reports)),
         ("clauses", OrderedDict((clause, {"text": clauses.get(clause, ""), "cases": ids})
                                 for clause, ids in clause_cases.items())),
     ])
@@ -123,3 +127,4 @@ def write_reports(report_dir: str, reports: List[CaseReport], run_info: Dict[str
                   clauses: Dict[str, str]) -> None:
     _atomic_write(os.path.join(report_dir, "conformance.json"), as_json(reports, run_info, clauses))
     _atomic_write(os.path.join(report_dir, "junit.xml"), as_junit(reports))
+    _atomic_write(os.path.join(report_dir, "drift.md"), drift.as_markdown(reports))

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
 
-from harness.conform.compare import compare
+from harness.conform.compare import compare, transcript
 from harness.conform.targets import Pyodide, Python, Reference, shell_command, write_program
 from oracle.casefile import Case, CaseError, discover, load, load_clauses
 from oracle.execute import Outcome
@@ -28,6 +28,8 @@ class Result:
     oracle_command: str = ""
     program: str = ""
     seconds: float = 0.0
+    oracle_version: str = ""     # X.Y of the oracle
+    oracle_transcript: str = ""  # what the oracle did, normalised (for the drift table)
 
 
 @dataclass
@@ -68,6 +70,7 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Res
                     oracle_command=shell_command(oracle.command(case, workdir)),
                     program=Python.program_path(case, workdir))
     version = oracle.version[:2]
+    result.oracle_version = oracle.short_version
     if not case.applies_to(version):
         result.status, result.reason = SKIP, "the case does not apply to Python %d.%d" % version
         return result
@@ -83,6 +86,7 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Res
         result.reason = "%s timed out after %.0fs" % (
             oracle.name if expected.timed_out else target.name, timeout)
         return result
+    result.oracle_transcript = "\n".join(transcript(expected))
     comparison = compare(expected, actual, oracle.name, target.name)
     if not comparison.equal:
         result.status, result.diff = FAIL, comparison.diff
