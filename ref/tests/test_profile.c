@@ -13,12 +13,13 @@ static void test_profile_versions_map_to_their_era(void **state)
     assert_string_equal(atx_profile_find("3.10")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.12.1")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.13")->name, "3.13");
+    assert_string_equal(atx_profile_find("3.14.2")->name, "3.14");
     assert_ptr_equal(atx_profile_default(), atx_profile_find("3.11"));
 }
 
 static void test_profile_unknown_versions_are_null(void **state)
 {
-    const char *bad[] = {"2.6", "4.0", "3.99", "", "3", "3.x", "x.1", "3.11.", "3.11.2.1",
+    const char *bad[] = {"2.6", "4.0", "3.15", "3.99", "", "3", "3.x", "x.1", "3.11.", "3.11.2.1",
                          "3..1", "300.1", "-3.1"};
     size_t i;
     (void)state;
@@ -52,6 +53,11 @@ static void test_profile_switches_change_at_the_right_versions(void **state)
     assert_false(p37->traceback_always || p37->shutdown_reraise);
     assert_false(p27->interrupt_kills || p37->interrupt_kills);
     assert_true(p38->interrupt_kills && p310->interrupt_kills);
+    assert_false(p313->unregister_newest_first || p313->compare_argument_first);
+    assert_true(atx_profile_find("3.14")->unregister_newest_first);
+    assert_true(atx_profile_find("3.14")->compare_argument_first);
+    assert_int_equal(p313->run_order, ATX_RUN_SLOTS);
+    assert_int_equal(atx_profile_find("3.14")->run_order, ATX_RUN_COPY);
 }
 
 int main(void)

@@ -614,6 +614,111 @@ static void test_registry_not_callable_failure_survives_no_memory(void **state)
     assert_int_equal(failing_allocator_live(), 0);
 }
 
+
+/* ---- 3.14: a list, newest first ----------------------------------------------- */
+static void test_registry_3_14_run_calls_a_copy(void **state)
+{
+    report_log log = {0};
+    atx_registry *r = make("3.14", &log);
+    test_callable a, b, late;
+    during_ctx ctx = {r, &a};
+    test_callable *order[] = {&b, &a};
+    size_t n;
+    (void)state;
+    test_callable_init(&a, &TEST_PLAIN_TYPE, "a");
+    test_callable_init(&b, &TEST_PLAIN_TYPE, "b");
+    test_callable_init(&late, &TEST_PLAIN_TYPE, "late");
+    b.during = unregister_other; /* a is unregistered, but the copy still calls it */
+    b.ctx = &ctx;
+    reg(r, &a);
+    reg(r, &b);
+    expect_calls(order, 2);
+    assert_int_equal(atx_run(r, NULL), 0);
+    assert_int_equal(atx_ncallbacks(r, &n), 0);
+    assert_int_equal(n, 0);
+    /* clear, then register, during the run: the copy runs on, the new one is dropped */
+    ctx.other = &late;
+    b.during = clear_then_register;
+    reg(r, &a);
+    reg(r, &b);
+    expect_calls(order, 2);
+    assert_int_equal(atx_run(r, NULL), 0);
+    assert_int_equal(atx_count(r), 0);
+    atx_registry_free(r);
+}
+
+static void test_registry_3_14_unregister_is_newest_first_argument_first(void **state)
+{
+    report_log log = {0};
+    atx_registry *r = make("3.14", &log);
+    test_callable old, plain, young, arg;
+    size_t n;
+    (void)state;
+    test_callable_init(&old, &TEST_TYPE, "old");
+    test_callable_init(&plain, &TEST_PLAIN_TYPE, "plain");
+    test_callable_init(&young, &TEST_TYPE, "young");
+    test_callable_init(&arg, &TEST_TYPE, "arg");
+    reg(r, &old);
+    reg(r, &plain);
+    reg(r, &young);
+    /* newest first; for each, the argument's hook, then the entry's reflected one */
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&arg));
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&young));
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&arg));
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&arg));
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&old));
+    assert_int_equal(atx_unregister(r, &arg.base, NULL), 0);
+    /* plain has no hook: only the reflected ones are called; plain itself is identical */
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&young));
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&old));
+    assert_int_equal(atx_unregister(r, &plain.base, NULL), 0);
+    assert_int_equal(atx_ncallbacks(r, &n), 0);
+    assert_int_equal(n, 2); /* removed, not emptied */
+    atx_registry_free(r);
+}
+
+static void test_registry_3_14_unregister_failure_keeps_newer_removals(void **state)
+{
+    report_log log = {0};
+    atx_registry *r = make("3.14", &log);
+    test_callable a, raiser;
+    atx_failure *raised = NULL;
+    (void)state;
+    test_callable_init(&a, &TEST_PLAIN_TYPE, "a");
+    test_callable_init(&raiser, &TEST_TYPE, "raiser");
+    raiser.equal_result = -1;
+    raiser.fail_type = "RuntimeError";
+    reg(r, &a);
+    reg(r, &raiser);
+    reg(r, &a);
+    expect_value(test_equal, self, cast_ptr_to_largest_integral_type(&raiser));
+    assert_int_equal(atx_unregister(r, &a.base, &raised), ATX_ERAISED);
+    atx_failure_release(raised);
+    assert_int_equal(atx_count(r), 2); /* the newest a went; the oldest was never reached */
+    atx_registry_free(r);
+}
+
+static void test_registry_3_14_copy_without_memory_calls_nothing(void **state)
+{
+    report_log log = {0};
+    atx_registry *r = NULL;
+    atx_registry_options options = {&failing_allocator, atx_profile_find("3.14"), record, &log};
+    test_callable a;
+    (void)state;
+    test_callable_init(&a, &TEST_PLAIN_TYPE, "a");
+    assert_int_equal(atx_registry_new(&options, &r), 0);
+    reg(r, &a);
+    failing_allocator_arm(0);
+    assert_int_equal(atx_run(r, NULL), 0);
+    failing_allocator_arm(-1);
+    assert_int_equal(log.n, 1);
+    assert_null(log.callable[0]);
+    assert_string_equal(log.type[0], "MemoryError");
+    assert_int_equal(atx_count(r), 0);
+    atx_registry_free(r);
+    assert_int_equal(failing_allocator_live(), 0);
+}
+
 /* ---- threads -------------------------------------------------------------------- */
 typedef struct thread_job {
     atx_registry *r;
@@ -685,6 +790,10 @@ int main(void)
         cmocka_unit_test(test_registry_free_releases_registered_args),
         cmocka_unit_test(test_registry_out_of_memory_changes_nothing),
         cmocka_unit_test(test_registry_not_callable_failure_survives_no_memory),
+        cmocka_unit_test(test_registry_3_14_run_calls_a_copy),
+        cmocka_unit_test(test_registry_3_14_unregister_is_newest_first_argument_first),
+        cmocka_unit_test(test_registry_3_14_unregister_failure_keeps_newer_removals),
+        cmocka_unit_test(test_registry_3_14_copy_without_memory_calls_nothing),
         cmocka_unit_test(test_registry_is_thread_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,14 @@ static void test_report_empty_messages_and_no_traceback(void **state)
                                  "Traceback (most recent call last):\nKeyboardInterrupt\n");
 }
 
+static void test_report_a_failure_of_the_run_itself(void **state)
+{
+    atx_failure f = {"MemoryError", NULL, 0, NULL, 0};
+    (void)state;
+    check("3.14", NULL, &f, "Exception ignored while copying atexit callbacks:\n"
+                            "Traceback (most recent call last):\nMemoryError: \n");
+}
+
 static int long_repr(const atx_callable *self, char *buf, size_t size)
 {
     char big[1001];
@@ -86,6 +94,7 @@ int main(void)
         cmocka_unit_test(test_report_headers_per_era),
         cmocka_unit_test(test_report_empty_messages_and_no_traceback),
         cmocka_unit_test(test_report_long_reprs_are_whole),
+        cmocka_unit_test(test_report_a_failure_of_the_run_itself),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
