@@ -62,5 +62,7 @@ def test_a_malformed_case_does_not_stop_the_run(tmp_path):
         ":7: unknown operation 'explode' (expected one of: print, print_args, print_eq, raise, "
         "exit, register, unregister, run_exitfuncs, clear, ncallbacks, return)")
     ran = [case for case in data["cases"] if case["results"]]
-    assert len(ran) == 3 and all(r["status"] == "pass" for c in ran for r in c["results"])
+    assert len(ran) == 3
+    assert all(r["status"] in ("pass", "skip", "n/a") for c in ran for r in c["results"])
+    assert all(any(r["status"] == "pass" for r in c["results"]) for c in ran)
     assert (reports / "junit.xml").exists()
