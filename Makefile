@@ -17,7 +17,7 @@ WARNINGS := -std=c11 -Wall -Wextra -pedantic -Wshadow -Wconversion \
 VARIANT_CFLAGS_release  := -O2
 VARIANT_CFLAGS_debug    := -O0 -g3
 VARIANT_CFLAGS_asan     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
-VARIANT_CFLAGS_coverage := -O0 -g --coverage
+VARIANT_CFLAGS_coverage := -O0 -g --coverage -DATX_GCOV_DUMP
 VARIANT_LDFLAGS_asan     := -fsanitize=address,undefined
 VARIANT_LDFLAGS_coverage := --coverage
 

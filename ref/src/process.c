@@ -26,6 +26,22 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static atx_registry *installed;
 static int hooked;
 
+#ifdef ATX_GCOV_DUMP
+/* The coverage build (make VARIANT=coverage): exit() writes the counters,
+ * _exit() does not, so they are written first. */
+void __gcov_dump(void);
+#endif
+
+/* Ends the process now, as exit() may not be called from an atexit() hook. */
+static void end_now(int status)
+{
+    fflush(NULL);
+#ifdef ATX_GCOV_DUMP
+    __gcov_dump();
+#endif
+    _exit(status);
+}
+
 /* 2.7's call_sys_exitfunc(): the failure sys.exitfunc raised is printed, or,
  * a SystemExit, handled as at the top level: it ends the process. */
 static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure)
@@ -35,8 +51,7 @@ static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure
         if (failure->flags & ATX_FAILURE_EXIT_PRINTS)
             fprintf(stderr, "%s\n", failure->message ? failure->message : "");
         atx_failure_release(failure);
-        fflush(NULL);
-        _exit(code); /* exit() may not be called again from an atexit() hook */
+        end_now(code);
     }
     fputs("Error in sys.exitfunc:\n", stderr);
     atx_report_exception(stderr, profile, failure);
