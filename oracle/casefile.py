@@ -16,7 +16,8 @@ TAG_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 
 KINDS = ("function", "method", "callable-object", "builtin")
 BUILTINS = ("print", "int")
-EXIT_PATHS = ("normal",)
+EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
+SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1")
 EXCEPTION_TYPES = (
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
     "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
@@ -50,6 +51,9 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "clear": ("any", "none", ("catch",)),
     "ncallbacks": ("any", "none", ("catch",)),
     "return": ("eq", "eq-result", ()),
+    "os_exit": ("any", "status", ()),
+    "kill": ("any", "signal", ()),
+    "abort": ("any", "none", ()),
 }
 NO_VALUE = object()
 
@@ -314,6 +318,16 @@ class _Loader:
                 for key, (kn, _) in extras.items():
                     if key != "catch":
                         n.fail(kn, "'register: ~' (no callable) takes only catch")
+        elif reads == "status":
+            status = n.scalar(value)
+            if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
+                n.fail(value, "'%s' takes an exit status from 0 to 255" % op)
+            step["arg"] = status
+        elif reads == "signal":
+            signal_name = n.text(value, op)
+            if signal_name not in SIGNALS:
+                n.fail(value, "kill takes one of: %s" % ", ".join(SIGNALS))
+            step["text"] = signal_name
         elif reads == "eq-result":
             result = n.scalar(value)
             if isinstance(result, bool):

@@ -118,6 +118,12 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["atexit._clear()"]
     if op == "ncallbacks":
         return ["print('ncallbacks ' + str(atexit._ncallbacks()))"]
+    if op == "os_exit":
+        return ["os._exit(%d)" % step.arg]
+    if op == "kill":
+        return ["os.kill(os.getpid(), signal.%s)" % step.text]
+    if op == "abort":
+        return ["os.abort()"]
     if op == "return":
         return ["return %s" % EQ_RESULTS[step.text]]
     raise AssertionError("unhandled op %s" % op)

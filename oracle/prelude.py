@@ -5,6 +5,7 @@ from __future__ import print_function
 
 import atexit
 import os
+import signal
 import sys
 import types
 

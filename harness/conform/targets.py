@@ -83,6 +83,11 @@ class Pyodide:
         return self.oracle.command(Python.program_path(case, workdir))
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
+        if case.exit_path != "normal":
+            outcome = Outcome(self.command(case, workdir), "", "", None, False, False, 0.0)
+            outcome.not_applicable = ("the exit path '%s' needs a real process end, which "
+                                      "Pyodide cannot give" % case.exit_path)
+            return outcome
         return self.oracle.run(Python.program_path(case, workdir), timeout)
 
 

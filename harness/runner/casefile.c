@@ -14,7 +14,8 @@
 
 static const char *const KINDS = "function, method, callable-object, builtin";
 static const char *const BUILTINS[] = {"print", "int", NULL};
-static const char *const EXIT_PATHS[] = {"normal", NULL};
+static const char *const EXIT_PATHS[] = {"normal", "os-exit", "signal", "abort", NULL};
+static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", NULL};
 #define EXCEPTION_NAMES                                                                   \
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",       \
         "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt"
@@ -33,7 +34,8 @@ static const char *const RESERVED_CLASSES[] = {
     EXCEPTION_NAMES, "BaseException", "False", "None", "NotImplemented", "True", NULL};
 
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
-                     READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT } reads;
+                     READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT, READS_STATUS,
+                     READS_SIGNAL } reads;
 typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ } place;
 
 typedef struct op_spec {
@@ -56,10 +58,13 @@ static const op_spec OPS[] = {
     {"clear", OP_CLEAR, PLACE_ANY, READS_NONE, "catch"},
     {"ncallbacks", OP_NCALLBACKS, PLACE_ANY, READS_NONE, "catch"},
     {"return", OP_RETURN, PLACE_EQ, READS_EQ_RESULT, ""},
+    {"os_exit", OP_OS_EXIT, PLACE_ANY, READS_STATUS, ""},
+    {"kill", OP_KILL, PLACE_ANY, READS_SIGNAL, ""},
+    {"abort", OP_ABORT, PLACE_ANY, READS_NONE, ""},
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 #define OP_LIST "print, print_args, print_eq, raise, exit, register, unregister, run_exitfuncs, " \
-                "clear, ncallbacks, return"
+                "clear, ncallbacks, return, os_exit, kill, abort"
 
 typedef struct pending_ref {
     ref *target;
@@ -289,6 +294,19 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
             yn_fail(y, val, 0, "return takes one of: true, false, not-implemented");
         break;
     }
+    case READS_STATUS: {
+        value status = yn_scalar(y, val);
+        if (status.kind != VALUE_INT || status.number < 0 || status.number > 255)
+            yn_fail(y, val, 0, "'%s' takes an exit status from 0 to 255", opname);
+        s->has_arg = 1;
+        s->arg = status;
+        break;
+    }
+    case READS_SIGNAL:
+        s->text = yn_text(y, val, opname);
+        if (!in_list(SIGNALS, s->text))
+            yn_fail(y, val, 0, "kill takes one of: SIGTERM, SIGKILL, SIGHUP, SIGUSR1");
+        break;
     case READS_NONE:
         break;
     }
@@ -529,7 +547,7 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
     if ((f = field(items, n, "exit")) != NULL) {
         c->exit_path = yn_text(y, f->value, "exit");
         if (!in_list(EXIT_PATHS, c->exit_path))
-            yn_fail(y, f->value, 0, "exit must be one of: normal");
+            yn_fail(y, f->value, 0, "exit must be one of: normal, os-exit, signal, abort");
     }
     if ((f = field(items, n, "objects")) != NULL) {
         yn_item *objs = yn_mapping(y, f->value, "objects", &c->nobjects);

@@ -1,5 +1,6 @@
 /* interp.c - executing a case's steps against libatx, printing what the generated Python
  * program prints (oracle/compile.py is the other half of this contract). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,13 @@ static pyexc *raise_step(const step *s)
     return e;
 }
 
+/* The signals a case may send itself (oracle/casefile.py, SIGNALS). */
+static int signal_number(const char *name)
+{
+    return strcmp(name, "SIGKILL") == 0 ? SIGKILL : strcmp(name, "SIGHUP") == 0 ? SIGHUP
+           : strcmp(name, "SIGUSR1") == 0 ? SIGUSR1 : SIGTERM;
+}
+
 static pyexc *exec_step(const step *s, frame *f)
 {
     text t = {NULL, 0, 0};
@@ -157,6 +165,13 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_RETURN:
         f->result = s->result;
         return NULL;
+    case OP_OS_EXIT:
+        atx_process_exit_now((int)s->arg.number);
+    case OP_KILL:
+        atx_process_kill(signal_number(s->text));
+        return exc_new("SystemError", "the signal did not end the process", 0);
+    case OP_ABORT:
+        abort(); /* os.abort(): SIGABRT, no handler runs */
     }
     return NULL;
 }

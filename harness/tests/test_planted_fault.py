@@ -22,6 +22,11 @@ FAULTS = {
                                "eq = atx_callable_equal(e->callable, callable, &raised);",
                                "eq = e->callable == callable ? ATX_EQUAL : ATX_NOT_EQUAL;",
                                "unregister/bound-method-equal"),
+    # The process layer runs the handlers on os._exit (exit instead of _exit).
+    "handlers-run-on-os-exit": ("ref/src/process.c",
+                                "    _exit(status);\n}",
+                                "    exit(status);\n}",
+                                "exit/os-exit-in-main"),
 }
 
 

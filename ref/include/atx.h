@@ -304,6 +304,16 @@ atx_registry *atx_default_registry(void);
  * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook). */
 int atx_process_install(atx_registry *registry);
 
+/* Python's os._exit(status): ends the process at once; no handler runs. Stdio
+ * buffers are flushed first (the output written so far is kept). Never returns. */
+_Noreturn void atx_process_exit_now(int status);
+
+/* A signal whose default action ends the process (Python installs no handler for
+ * it: SIGTERM, SIGKILL, SIGHUP, ...), sent to the process itself with the default
+ * disposition restored: no handler runs. Returns only if the signal does not end
+ * the process, with ATX_EINVAL. */
+int atx_process_kill(int signal_number);
+
 #ifdef __cplusplus
 }
 #endif

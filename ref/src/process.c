@@ -1,6 +1,7 @@
 /* process.c - the process layer: the default registry, and running a registry when the
  * C process ends normally (return from main, exit()), as Python does at shutdown. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,14 +33,25 @@ static int hooked;
 void __gcov_dump(void);
 #endif
 
-/* Ends the process now, as exit() may not be called from an atexit() hook. */
-static void end_now(int status)
+void atx_process_exit_now(int status)
 {
     fflush(NULL);
 #ifdef ATX_GCOV_DUMP
     __gcov_dump();
 #endif
     _exit(status);
+}
+
+int atx_process_kill(int signal_number)
+{
+    fflush(NULL);
+#ifdef ATX_GCOV_DUMP
+    __gcov_dump();
+#endif
+    if (signal_number != SIGKILL && signal_number != SIGSTOP)
+        signal(signal_number, SIG_DFL); /* an invalid number fails in raise() below */
+    raise(signal_number);
+    return ATX_EINVAL; /* still alive: no such signal, or its default does not end a process */
 }
 
 /* 2.7's call_sys_exitfunc(): the failure sys.exitfunc raised is printed, or,
@@ -51,7 +63,7 @@ static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure
         if (failure->flags & ATX_FAILURE_EXIT_PRINTS)
             fprintf(stderr, "%s\n", failure->message ? failure->message : "");
         atx_failure_release(failure);
-        end_now(code);
+        atx_process_exit_now(code); /* exit() may not be called from an atexit() hook */
     }
     fputs("Error in sys.exitfunc:\n", stderr);
     atx_report_exception(stderr, profile, failure);
