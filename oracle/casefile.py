@@ -54,6 +54,7 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "os_exit": ("any", "status", ()),
     "kill": ("any", "signal", ()),
     "abort": ("any", "none", ()),
+    "fork": ("main", "child-steps", ()),
 }
 NO_VALUE = object()
 
@@ -78,6 +79,7 @@ class Step:
     kwargs: Tuple[Tuple[str, Any], ...] = ()
     catch: bool = False
     print_returned: bool = False
+    child: Tuple["Step", ...] = ()  # fork: what the child runs before it ends normally
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,8 @@ class _Loader:
             if signal_name not in SIGNALS:
                 n.fail(value, "kill takes one of: %s" % ", ".join(SIGNALS))
             step["text"] = signal_name
+        elif reads == "child-steps":
+            step["child"] = self.steps(value, "fork", "main")
         elif reads == "eq-result":
             result = n.scalar(value)
             if isinstance(result, bool):

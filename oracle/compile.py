@@ -124,6 +124,10 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["os.kill(os.getpid(), signal.%s)" % step.text]
     if op == "abort":
         return ["os.abort()"]
+    if op == "fork":
+        child = block(step.child, "    ", name_expr)
+        return (["_pid = os.fork()", "if _pid == 0:"] + child
+                + ["    sys.exit()", "_child_status(os.waitpid(_pid, 0)[1])"])
     if op == "return":
         return ["return %s" % EQ_RESULTS[step.text]]
     raise AssertionError("unhandled op %s" % op)

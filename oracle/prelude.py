@@ -61,6 +61,19 @@ def _returned(result, func):
           + (" (same object)" if result is func else " (another object)"))
 
 
+_SIGNAL_NAMES = dict((getattr(signal, name), name) for name in (
+    "SIGABRT", "SIGHUP", "SIGINT", "SIGKILL", "SIGSEGV", "SIGTERM", "SIGUSR1"))
+
+
+def _child_status(status):
+    """How a forked child ended, as the parent sees it after waiting."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        print("child killed by " + _SIGNAL_NAMES.get(sig, "signal " + str(sig)))
+    else:
+        print("child exit " + str(os.WEXITSTATUS(status)))
+
+
 if hasattr(atexit, "_ncallbacks"):
     _event("start " + str(atexit._ncallbacks()))
 else:

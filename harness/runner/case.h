@@ -24,7 +24,8 @@ typedef struct ref {
 
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
-    OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT
+    OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
+    OP_FORK
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -50,6 +51,7 @@ typedef struct step {
     int catch_;
     int print_returned;
     eq_result result;    /* return */
+    struct steps *child; /* fork: what the child runs before it ends normally */
 } step;
 
 typedef struct steps {

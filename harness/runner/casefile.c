@@ -35,8 +35,8 @@ static const char *const RESERVED_CLASSES[] = {
 
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
                      READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT, READS_STATUS,
-                     READS_SIGNAL } reads;
-typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ } place;
+                     READS_SIGNAL, READS_CHILD_STEPS } reads;
+typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ, PLACE_MAIN } place;
 
 typedef struct op_spec {
     const char *name;
@@ -61,10 +61,11 @@ static const op_spec OPS[] = {
     {"os_exit", OP_OS_EXIT, PLACE_ANY, READS_STATUS, ""},
     {"kill", OP_KILL, PLACE_ANY, READS_SIGNAL, ""},
     {"abort", OP_ABORT, PLACE_ANY, READS_NONE, ""},
+    {"fork", OP_FORK, PLACE_MAIN, READS_CHILD_STEPS, ""},
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 #define OP_LIST "print, print_args, print_eq, raise, exit, register, unregister, run_exitfuncs, " \
-                "clear, ncallbacks, return, os_exit, kill, abort"
+                "clear, ncallbacks, return, os_exit, kill, abort, fork"
 
 typedef struct pending_ref {
     ref *target;
@@ -206,6 +207,8 @@ static int has_modifier(const op_spec *spec, const char *key)
     return 0;
 }
 
+static steps parse_steps(loader *l, yaml_node_t *node, const char *what, const char *where);
+
 static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
 {
     ynodes *y = &l->y;
@@ -237,7 +240,8 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
     if (spec == NULL)
         yn_fail(y, op_node, 0, "unknown operation '%s' (expected one of: %s)", opname, OP_LIST);
     if ((spec->where == PLACE_HANDLER && strcmp(where, "handler") != 0)
-        || (spec->where == PLACE_EQ && strcmp(where, "eq") != 0))
+        || (spec->where == PLACE_EQ && strcmp(where, "eq") != 0)
+        || (spec->where == PLACE_MAIN && strcmp(where, "main") != 0))
         yn_fail(y, op_node, 0, "'%s' is not allowed in %s", opname, where);
     for (i = 0; i < nitems; i++) {
         if (strcmp(items[i].key, opname) == 0 || has_modifier(spec, items[i].key))
@@ -306,6 +310,10 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->text = yn_text(y, val, opname);
         if (!in_list(SIGNALS, s->text))
             yn_fail(y, val, 0, "kill takes one of: SIGTERM, SIGKILL, SIGHUP, SIGUSR1");
+        break;
+    case READS_CHILD_STEPS:
+        s->child = arena_alloc(l->mem, sizeof *s->child);
+        *s->child = parse_steps(l, val, "fork", "main");
         break;
     case READS_NONE:
         break;

@@ -1,8 +1,11 @@
 /* interp.c - executing a case's steps against libatx, printing what the generated Python
  * program prints (oracle/compile.py is the other half of this contract). */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pyvalue.h"
 #include "runtime.h"
@@ -19,12 +22,12 @@ static pyexc *type_error(const char *message)
     return exc_new("TypeError", message, 0);
 }
 
-/* CPython 3.x: a private function the profile lacks is an AttributeError. */
+/* A function the profile's era lacks is an AttributeError, worded per era. */
 static pyexc *missing(const char *function)
 {
     text message = {NULL, 0, 0};
     pyexc *e;
-    text_addf(&message, "module 'atexit' has no attribute '%s'", function);
+    text_addf(&message, rt.profile->missing_function, function);
     e = exc_new("AttributeError", text_str(&message), 0);
     text_free(&message);
     return e;
@@ -114,11 +117,53 @@ static pyexc *raise_step(const step *s)
     return e;
 }
 
+/* prelude.py's _SIGNAL_NAMES. */
+static const char *signal_name(int sig)
+{
+    static char other[32];
+    switch (sig) {
+    case SIGABRT: return "SIGABRT";
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGKILL: return "SIGKILL";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGTERM: return "SIGTERM";
+    case SIGUSR1: return "SIGUSR1";
+    default:
+        snprintf(other, sizeof other, "signal %d", sig);
+        return other;
+    }
+}
+
 /* The signals a case may send itself (oracle/casefile.py, SIGNALS). */
 static int signal_number(const char *name)
 {
     return strcmp(name, "SIGKILL") == 0 ? SIGKILL : strcmp(name, "SIGHUP") == 0 ? SIGHUP
            : strcmp(name, "SIGUSR1") == 0 ? SIGUSR1 : SIGTERM;
+}
+
+/* os.fork(): the child inherits the registry, runs its steps and ends normally
+ * (its handlers run: clause fork.child-runs-inherited); the parent waits and
+ * prints how the child ended. */
+static pyexc *fork_step(const step *s, frame *f)
+{
+    text t = {NULL, 0, 0};
+    int status;
+    pid_t pid = fork();
+    if (pid < 0)
+        return exc_new("OSError", "fork failed", 0);
+    if (pid == 0) {
+        pyexc *raised = exec_steps(s->child, f);
+        exit(raised ? runner_uncaught(raised) : 0);
+    }
+    if (waitpid(pid, &status, 0) != pid)
+        return exc_new("OSError", "waitpid failed", 0);
+    if (WIFSIGNALED(status))
+        text_addf(&t, "child killed by %s", signal_name(WTERMSIG(status)));
+    else
+        text_addf(&t, "child exit %d", WEXITSTATUS(status));
+    print_line(&t);
+    return NULL;
 }
 
 static pyexc *exec_step(const step *s, frame *f)
@@ -172,6 +217,8 @@ static pyexc *exec_step(const step *s, frame *f)
         return exc_new("SystemError", "the signal did not end the process", 0);
     case OP_ABORT:
         abort(); /* os.abort(): SIGABRT, no handler runs */
+    case OP_FORK:
+        return fork_step(s, f);
     }
     return NULL;
 }

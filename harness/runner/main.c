@@ -47,7 +47,7 @@ static char *find_cases_root(const char *path)
 /* An exception that escapes main: a SystemExit ends the process with its code;
  * anything else prints the traceback first, then the handlers run at shutdown
  * (through the process layer) and the status is 1 (clause shutdown.after-uncaught). */
-static int uncaught(pyexc *e)
+int runner_uncaught(pyexc *e)
 {
     int status = 1;
     if (e->base.flags & ATX_FAILURE_EXIT) {
@@ -149,5 +149,5 @@ int main(int argc, char **argv)
     f.name = "<module>";
     raised = exec_steps(&c.main, &f);
     /* Like Python, the objects and the case stay alive until the process is gone. */
-    return raised ? uncaught(raised) : 0;
+    return raised ? runner_uncaught(raised) : 0;
 }

@@ -65,6 +65,10 @@ typedef struct frame {
 /* Runs steps; returns NULL, or the exception they raised (caller owns it). */
 pyexc *exec_steps(const steps *s, frame *f);
 
+/* How main ends when an exception escapes it (main.c): the status to exit with;
+ * may end the process itself (KeyboardInterrupt from 3.8). */
+int runner_uncaught(pyexc *e);
+
 /* Builtins (builtins.c): print() and int() called with a pack. */
 pyexc *builtin_call(const char *name, const atx_args *args);
 

@@ -191,6 +191,8 @@ typedef struct atx_profile {
                                         emptied slots that _ncallbacks counts (3.0-3.13) */
     int compare_argument_first;      /* unregister evaluates func == entry (3.14), else
                                         entry == func (3.0-3.13) */
+    const char *missing_function;    /* the AttributeError message (a format taking the
+                                        name) for a function the era lacks */
 } atx_profile;
 
 /* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */

@@ -58,6 +58,8 @@ static void test_profile_switches_change_at_the_right_versions(void **state)
     assert_true(atx_profile_find("3.14")->compare_argument_first);
     assert_int_equal(p313->run_order, ATX_RUN_SLOTS);
     assert_int_equal(atx_profile_find("3.14")->run_order, ATX_RUN_COPY);
+    assert_string_equal(p27->missing_function, "'module' object has no attribute '%s'");
+    assert_string_equal(p39->missing_function, "module 'atexit' has no attribute '%s'");
 }
 
 int main(void)
