@@ -1,6 +1,7 @@
 /* test_process.c - the default registry and running at the real end of a process. */
 #include "support.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -91,6 +92,76 @@ static void test_process_default_registry_is_one(void **state)
     assert_int_equal(atx_process_install(NULL), 0);
 }
 
+
+static void test_process_kill_with_a_harmless_signal_returns(void **state)
+{
+    (void)state;
+    /* SIGCHLD's default action is to ignore it: the process goes on */
+    assert_int_equal(atx_process_kill(SIGCHLD), ATX_EINVAL);
+}
+
+static int fail_as_scripted(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
+    static atx_failure exit_text = {"SystemExit", "bye", ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS,
+                                    NULL, 1};
+    static atx_failure exit_code = {"SystemExit", "6", ATX_FAILURE_EXIT, NULL, 6};
+    static atx_failure value = {"ValueError", "boom", 0, NULL, 0};
+    const char *which = atx_args_positional(args, 0);
+    (void)self;
+    *failure = which[0] == 't' ? &exit_text : which[0] == 'c' ? &exit_code : &value;
+    return -1;
+}
+
+static const atx_callable_type FAILING = {"function", fail_as_scripted, NULL, NULL};
+
+/* A 2.7 child whose shutdown run re-raises `which`; returns its status and stderr. */
+static int shutdown_27(const char *which, char *err, size_t size)
+{
+    int fds[2], status;
+    ssize_t n;
+    size_t used = 0;
+    pid_t pid;
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static atx_callable bad = {&FAILING};
+        atx_registry *r = NULL;
+        atx_registry_options options = {NULL, atx_profile_find("2.7"), NULL, NULL};
+        atx_args *args = NULL;
+        dup2(fds[1], 2);
+        close(fds[0]);
+        if (atx_registry_new(&options, &r) || atx_args_new(NULL, &args)
+            || atx_args_push(args, (void *)(size_t)which, NULL)
+            || atx_register(r, &bad, args, NULL) || atx_process_install(r))
+            _exit(90);
+        exit(0);
+    }
+    close(fds[1]);
+    while (used < size - 1 && (n = read(fds[0], err + used, size - 1 - used)) > 0)
+        used += (size_t)n;
+    err[used] = '\0';
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void test_process_2_7_shutdown_reraises(void **state)
+{
+    char err[512];
+    (void)state;
+    assert_int_equal(shutdown_27("value", err, sizeof err), 0);
+    assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                             "ValueError: boom\nError in sys.exitfunc:\n"
+                             "Traceback (most recent call last):\nValueError: boom\n");
+    /* a SystemExit is silent in the run, then ends the process with its status */
+    assert_int_equal(shutdown_27("code", err, sizeof err), 6);
+    assert_string_equal(err, "");
+    assert_int_equal(shutdown_27("text", err, sizeof err), 1);
+    assert_string_equal(err, "bye\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +169,8 @@ int main(void)
         cmocka_unit_test(test_process_underscore_exit_runs_nothing),
         cmocka_unit_test(test_process_nothing_runs_unless_installed),
         cmocka_unit_test(test_process_default_registry_is_one),
+        cmocka_unit_test(test_process_kill_with_a_harmless_signal_returns),
+        cmocka_unit_test(test_process_2_7_shutdown_reraises),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
