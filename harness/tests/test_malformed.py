@@ -24,7 +24,12 @@ def test_both_loaders_reject_at_the_same_line(name):
     done = subprocess.run([RUNNER, "--check", "--cases-root", MALFORMED, path],
                           capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.startswith("%s:%d: " % (path, EXPECTED[name])), done.stderr
+    # the same file, line and message; a syntax error's wording is the parser's own
+    # (libyaml's and PyYAML's differ), so only its kind is compared
+    if raised.value.message.startswith("YAML syntax error"):
+        assert done.stderr.startswith("%s:%d: YAML syntax error: " % (path, EXPECTED[name]))
+    else:
+        assert done.stderr == str(raised.value) + "\n"
 
 
 def test_every_fixture_is_listed():
@@ -59,9 +64,7 @@ def test_a_malformed_case_does_not_stop_the_run(tmp_path):
     data = json.loads((reports / "conformance.json").read_text())
     by_id = {case["id"]: case for case in data["cases"]}
     assert by_id["broken/unknown-operation"]["error"].endswith(
-        ":7: unknown operation 'explode' (expected one of: print, print_args, print_eq, raise, "
-        "exit, register, unregister, run_exitfuncs, clear, ncallbacks, return, os_exit, kill, "
-        "abort)")
+        ":7: unknown operation 'explode' (expected one of: %s)" % ", ".join(casefile.OPS))
     ran = [case for case in data["cases"] if case["results"]]
     assert len(ran) == 3
     assert all(r["status"] in ("pass", "skip", "n/a") for c in ran for r in c["results"])
