@@ -18,6 +18,7 @@ KINDS = ("function", "method", "callable-object", "builtin")
 BUILTINS = ("print", "int")
 EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
 SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1")
+HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1")  # SIGKILL cannot be caught
 EXCEPTION_TYPES = (
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
     "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
@@ -52,9 +53,10 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "ncallbacks": ("any", "none", ("catch",)),
     "return": ("eq", "eq-result", ()),
     "os_exit": ("any", "status", ()),
-    "kill": ("any", "signal", ()),
+    "kill": ("any", "signal", ("catch",)),
     "abort": ("any", "none", ()),
     "fork": ("main", "child-steps", ()),
+    "on_signal": ("any", "handled-signal", ("handler",)),
 }
 NO_VALUE = object()
 
@@ -330,6 +332,14 @@ class _Loader:
             if signal_name not in SIGNALS:
                 n.fail(value, "kill takes one of: %s" % ", ".join(SIGNALS))
             step["text"] = signal_name
+        elif reads == "handled-signal":
+            signal_name = n.text(value, op)
+            if signal_name not in HANDLED_SIGNALS:
+                n.fail(value, "on_signal takes one of: %s" % ", ".join(HANDLED_SIGNALS))
+            if "handler" not in extras:
+                n.fail(op_node, "'on_signal' needs 'handler' (what the signal calls)")
+            step["text"] = signal_name
+            step["ref"] = self.ref(extras["handler"][1])
         elif reads == "child-steps":
             step["child"] = self.steps(value, "fork", "main")
         elif reads == "eq-result":

@@ -124,6 +124,9 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["os.kill(os.getpid(), signal.%s)" % step.text]
     if op == "abort":
         return ["os.abort()"]
+    if op == "on_signal":
+        return ["signal.signal(signal.%s, lambda _signum, _frame: %s())"
+                % (step.text, ref_source(step.ref))]
     if op == "fork":
         child = block(step.child, "    ", name_expr)
         return (["_pid = os.fork()", "if _pid == 0:"] + child

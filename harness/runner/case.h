@@ -25,7 +25,7 @@ typedef struct ref {
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
-    OP_FORK
+    OP_FORK, OP_ON_SIGNAL
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -38,11 +38,11 @@ typedef struct keyword {
 typedef struct step {
     step_op op;
     int line;
-    const char *text;          /* print; kill: the signal's name */
+    const char *text;          /* print; kill, on_signal: the signal's name */
     const char *exc_type;      /* raise */
     int has_arg;         /* raise arg / exit value / os_exit status given */
     value arg;
-    int has_ref;         /* register ~ has none */
+    int has_ref;         /* register ~ has none; on_signal: its handler */
     ref target;
     value *args;
     size_t nargs;

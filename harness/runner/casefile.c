@@ -16,6 +16,7 @@ static const char *const KINDS = "function, method, callable-object, builtin";
 static const char *const BUILTINS[] = {"print", "int", NULL};
 static const char *const EXIT_PATHS[] = {"normal", "os-exit", "signal", "abort", NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", NULL};
+static const char *const HANDLED_SIGNALS[] = {"SIGTERM", "SIGHUP", "SIGUSR1", NULL};
 #define EXCEPTION_NAMES                                                                   \
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",       \
         "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt"
@@ -35,7 +36,7 @@ static const char *const RESERVED_CLASSES[] = {
 
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
                      READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT, READS_STATUS,
-                     READS_SIGNAL, READS_CHILD_STEPS } reads;
+                     READS_SIGNAL, READS_CHILD_STEPS, READS_HANDLED_SIGNAL } reads;
 typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ, PLACE_MAIN } place;
 
 typedef struct op_spec {
@@ -59,13 +60,14 @@ static const op_spec OPS[] = {
     {"ncallbacks", OP_NCALLBACKS, PLACE_ANY, READS_NONE, "catch"},
     {"return", OP_RETURN, PLACE_EQ, READS_EQ_RESULT, ""},
     {"os_exit", OP_OS_EXIT, PLACE_ANY, READS_STATUS, ""},
-    {"kill", OP_KILL, PLACE_ANY, READS_SIGNAL, ""},
+    {"kill", OP_KILL, PLACE_ANY, READS_SIGNAL, "catch"},
     {"abort", OP_ABORT, PLACE_ANY, READS_NONE, ""},
     {"fork", OP_FORK, PLACE_MAIN, READS_CHILD_STEPS, ""},
+    {"on_signal", OP_ON_SIGNAL, PLACE_ANY, READS_HANDLED_SIGNAL, "handler"},
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 #define OP_LIST "print, print_args, print_eq, raise, exit, register, unregister, run_exitfuncs, " \
-                "clear, ncallbacks, return, os_exit, kill, abort, fork"
+                "clear, ncallbacks, return, os_exit, kill, abort, fork, on_signal"
 
 typedef struct pending_ref {
     ref *target;
@@ -310,6 +312,16 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->text = yn_text(y, val, opname);
         if (!in_list(SIGNALS, s->text))
             yn_fail(y, val, 0, "kill takes one of: SIGTERM, SIGKILL, SIGHUP, SIGUSR1");
+        break;
+    case READS_HANDLED_SIGNAL:
+        s->text = yn_text(y, val, opname);
+        if (!in_list(HANDLED_SIGNALS, s->text))
+            yn_fail(y, val, 0, "on_signal takes one of: SIGTERM, SIGHUP, SIGUSR1");
+        if ((extra = field(items, nitems, "handler")) == NULL)
+            yn_fail(y, op_node, 0, "'on_signal' needs 'handler' (what the signal calls)");
+        s->has_ref = 1;
+        s->target = parse_ref(l, extra->value);
+        remember_ref(l, &s->target, extra->value);
         break;
     case READS_CHILD_STEPS:
         s->child = arena_alloc(l->mem, sizeof *s->child);

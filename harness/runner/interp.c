@@ -166,6 +166,50 @@ static pyexc *fork_step(const step *s, frame *f)
     return NULL;
 }
 
+/* Python-level signal handlers: the C handler only notes the signal; the
+ * Python one runs afterwards, between steps, as CPython runs it between
+ * bytecodes, so what it raises comes out of the interrupted step. */
+#define SIGNAL_SLOTS 32 /* above every signal a case may name (casefile.c, SIGNALS) */
+static pyobj *signal_handlers[SIGNAL_SLOTS];
+static volatile sig_atomic_t signal_pending[SIGNAL_SLOTS];
+
+static void note_signal(int sig)
+{
+    signal_pending[sig] = 1;
+}
+
+static pyexc *on_signal_step(const step *s)
+{
+    int sig = signal_number(s->text);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = note_signal;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(sig, &action, NULL) != 0)
+        return exc_new("OSError", "sigaction failed", 0);
+    signal_handlers[sig] = object_for_ref(&s->target);
+    return NULL;
+}
+
+/* kill: a signal with a Python handler runs it; any other ends the process. */
+static pyexc *kill_step(const step *s)
+{
+    int sig = signal_number(s->text);
+    atx_failure *failure = NULL;
+    pyobj *python_handler = signal_handlers[sig];
+    if (python_handler == NULL) {
+        atx_process_kill(sig);
+        return exc_new("SystemError", "the signal did not end the process", 0);
+    }
+    raise(sig);
+    if (!signal_pending[sig])
+        return exc_new("SystemError", "the signal was not delivered", 0);
+    signal_pending[sig] = 0;
+    if (python_handler->base.type->call(&python_handler->base, NULL, &failure) == 0)
+        return NULL;
+    return exc_from_failure(failure);
+}
+
 static pyexc *exec_step(const step *s, frame *f)
 {
     text t = {NULL, 0, 0};
@@ -213,8 +257,9 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_OS_EXIT:
         atx_process_exit_now((int)s->arg.number);
     case OP_KILL:
-        atx_process_kill(signal_number(s->text));
-        return exc_new("SystemError", "the signal did not end the process", 0);
+        return kill_step(s);
+    case OP_ON_SIGNAL:
+        return on_signal_step(s);
     case OP_ABORT:
         abort(); /* os.abort(): SIGABRT, no handler runs */
     case OP_FORK:
