@@ -57,7 +57,11 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "abort": ("any", "none", ()),
     "fork": ("main", "child-steps", ()),
     "on_signal": ("any", "handled-signal", ("handler",)),
+    "thread": ("main", "thread-steps", ("daemon", "delay_ms")),
 }
+# What a thread body may not do: end the process or raise on purpose (an exception
+# escaping a thread is printed by each version's threading module its own way).
+NOT_IN_THREADS = ("raise", "exit", "os_exit", "kill", "abort", "fork", "thread")
 NO_VALUE = object()
 
 
@@ -81,7 +85,9 @@ class Step:
     kwargs: Tuple[Tuple[str, Any], ...] = ()
     catch: bool = False
     print_returned: bool = False
-    child: Tuple["Step", ...] = ()  # fork: what the child runs before it ends normally
+    child: Tuple["Step", ...] = ()  # fork: what the child runs; thread: what the thread runs
+    daemon: bool = False
+    delay_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -340,6 +346,11 @@ class _Loader:
                 n.fail(op_node, "'on_signal' needs 'handler' (what the signal calls)")
             step["text"] = signal_name
             step["ref"] = self.ref(extras["handler"][1])
+        elif reads == "thread-steps":
+            step["child"] = self.steps(value, "thread", "thread")
+            for inner in step["child"]:
+                if inner.op in NOT_IN_THREADS:
+                    n.fail(None, "'%s' is not allowed in a thread" % inner.op, inner.line)
         elif reads == "child-steps":
             step["child"] = self.steps(value, "fork", "main")
         elif reads == "eq-result":
@@ -361,7 +372,12 @@ class _Loader:
                 self.check_free(kn, key, KEYWORDS, defines=False)
                 kwargs.append((key, n.value(v, "kwargs")))
             step["kwargs"] = tuple(kwargs)
-        for flag in ("catch", "print_returned"):
+        if "delay_ms" in extras:
+            delay = n.scalar(extras["delay_ms"][1])
+            if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 10000:
+                n.fail(extras["delay_ms"][1], "delay_ms takes milliseconds from 0 to 10000")
+            step["delay_ms"] = delay
+        for flag in ("catch", "print_returned", "daemon"):
             if flag in extras:
                 step[flag] = n.boolean(extras[flag][1], flag)
         return Step(**step)

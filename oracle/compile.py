@@ -127,6 +127,12 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "on_signal":
         return ["signal.signal(signal.%s, lambda _signum, _frame: %s())"
                 % (step.text, ref_source(step.ref))]
+    if op == "thread":
+        body = "_thread_body_%d" % step.line
+        return (["import threading, time", "def %s():" % body,
+                 "    time.sleep(%d / 1000.0)" % step.delay_ms] + block(step.child, "    ", name_expr)
+                + ["_thread = threading.Thread(target=%s)" % body,
+                   "_thread.daemon = %s" % step.daemon, "_thread.start()"])
     if op == "fork":
         child = block(step.child, "    ", name_expr)
         return (["_pid = os.fork()", "if _pid == 0:"] + child

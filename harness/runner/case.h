@@ -25,7 +25,7 @@ typedef struct ref {
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
-    OP_FORK, OP_ON_SIGNAL
+    OP_FORK, OP_ON_SIGNAL, OP_THREAD
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -51,7 +51,9 @@ typedef struct step {
     int catch_;
     int print_returned;
     eq_result result;    /* return */
-    struct steps *child; /* fork: what the child runs before it ends normally */
+    struct steps *child; /* fork: what the child runs; thread: what the thread runs */
+    int daemon;          /* thread */
+    int delay_ms;        /* thread: a sleep before its body */
 } step;
 
 typedef struct steps {

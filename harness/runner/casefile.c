@@ -36,7 +36,8 @@ static const char *const RESERVED_CLASSES[] = {
 
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
                      READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT, READS_STATUS,
-                     READS_SIGNAL, READS_CHILD_STEPS, READS_HANDLED_SIGNAL } reads;
+                     READS_SIGNAL, READS_CHILD_STEPS, READS_HANDLED_SIGNAL,
+                     READS_THREAD_STEPS } reads;
 typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ, PLACE_MAIN } place;
 
 typedef struct op_spec {
@@ -64,10 +65,14 @@ static const op_spec OPS[] = {
     {"abort", OP_ABORT, PLACE_ANY, READS_NONE, ""},
     {"fork", OP_FORK, PLACE_MAIN, READS_CHILD_STEPS, ""},
     {"on_signal", OP_ON_SIGNAL, PLACE_ANY, READS_HANDLED_SIGNAL, "handler"},
+    {"thread", OP_THREAD, PLACE_MAIN, READS_THREAD_STEPS, "daemon, delay_ms"},
 };
+/* What a thread body may not do (oracle/casefile.py, NOT_IN_THREADS). */
+static const step_op NOT_IN_THREADS[] = {OP_RAISE, OP_EXIT, OP_OS_EXIT, OP_KILL, OP_ABORT,
+                                         OP_FORK, OP_THREAD};
 #define NOPS (sizeof OPS / sizeof OPS[0])
 #define OP_LIST "print, print_args, print_eq, raise, exit, register, unregister, run_exitfuncs, " \
-                "clear, ncallbacks, return, os_exit, kill, abort, fork, on_signal"
+                "clear, ncallbacks, return, os_exit, kill, abort, fork, on_signal, thread"
 
 typedef struct pending_ref {
     ref *target;
@@ -186,6 +191,15 @@ static void remember_ref(loader *l, ref *target, yaml_node_t *node)
     l->refs[l->nrefs].target = target;
     l->refs[l->nrefs].node = node;
     l->nrefs++;
+}
+
+static const char *op_name(step_op op)
+{
+    size_t i;
+    for (i = 0; i < NOPS; i++)
+        if (OPS[i].op == op)
+            return OPS[i].name;
+    return "?";
 }
 
 static const op_spec *find_op(const char *name)
@@ -323,6 +337,17 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->target = parse_ref(l, extra->value);
         remember_ref(l, &s->target, extra->value);
         break;
+    case READS_THREAD_STEPS:
+        s->child = arena_alloc(l->mem, sizeof *s->child);
+        *s->child = parse_steps(l, val, "thread", "thread");
+        for (i = 0; i < s->child->count; i++) {
+            size_t k;
+            for (k = 0; k < sizeof NOT_IN_THREADS / sizeof NOT_IN_THREADS[0]; k++)
+                if (s->child->items[i].op == NOT_IN_THREADS[k])
+                    yn_fail(y, NULL, s->child->items[i].line, "'%s' is not allowed in a thread",
+                            op_name(s->child->items[i].op));
+        }
+        break;
     case READS_CHILD_STEPS:
         s->child = arena_alloc(l->mem, sizeof *s->child);
         *s->child = parse_steps(l, val, "fork", "main");
@@ -350,10 +375,18 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
             s->kwargs[i].val = yn_value(y, kw[i].value, "kwargs");
         }
     }
+    if ((extra = field(items, nitems, "delay_ms")) != NULL) {
+        value delay = yn_scalar(y, extra->value);
+        if (delay.kind != VALUE_INT || delay.number < 0 || delay.number > 10000)
+            yn_fail(y, extra->value, 0, "delay_ms takes milliseconds from 0 to 10000");
+        s->delay_ms = (int)delay.number;
+    }
     if ((extra = field(items, nitems, "catch")) != NULL)
         s->catch_ = yn_boolean(y, extra->value, "catch");
     if ((extra = field(items, nitems, "print_returned")) != NULL)
         s->print_returned = yn_boolean(y, extra->value, "print_returned");
+    if ((extra = field(items, nitems, "daemon")) != NULL)
+        s->daemon = yn_boolean(y, extra->value, "daemon");
 }
 
 static steps parse_steps(loader *l, yaml_node_t *node, const char *what, const char *where)

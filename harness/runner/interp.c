@@ -1,10 +1,12 @@
 /* interp.c - executing a case's steps against libatx, printing what the generated Python
  * program prints (oracle/compile.py is the other half of this contract). */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pyvalue.h"
@@ -142,6 +144,74 @@ static int signal_number(const char *name)
            : strcmp(name, "SIGUSR1") == 0 ? SIGUSR1 : SIGTERM;
 }
 
+/* Threads: Python waits for the non-daemon ones when main ends, before the
+ * atexit handlers (clause exit.threads-joined-first); daemon threads are not
+ * waited for. */
+typedef struct thread_run {
+    const step *s;
+    pthread_t id;
+    struct thread_run *next;
+} thread_run;
+
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static thread_run *joinable;
+
+static void *thread_main(void *arg)
+{
+    thread_run *run = arg;
+    frame f;
+    pyexc *raised;
+    struct timespec delay;
+    delay.tv_sec = run->s->delay_ms / 1000;
+    delay.tv_nsec = (long)(run->s->delay_ms % 1000) * 1000000L;
+    nanosleep(&delay, NULL);
+    memset(&f, 0, sizeof f);
+    f.name = "<thread>";
+    raised = exec_steps(run->s->child, &f);
+    if (raised != NULL) { /* the loader keeps raising steps out of threads */
+        fputs("atx-case-runner: an exception escaped a thread\n", stderr);
+        atx_failure_release(&raised->base);
+    }
+    return NULL;
+}
+
+static pyexc *thread_step(const step *s)
+{
+    thread_run *run = calloc(1, sizeof *run);
+    if (run == NULL)
+        return exc_new("MemoryError", NULL, 0);
+    run->s = s;
+    if (pthread_create(&run->id, NULL, thread_main, run) != 0) {
+        free(run);
+        return exc_new("RuntimeError", "can't start new thread", 0);
+    }
+    if (s->daemon) {
+        pthread_detach(run->id);
+        return NULL;
+    }
+    pthread_mutex_lock(&threads_lock);
+    run->next = joinable;
+    joinable = run;
+    pthread_mutex_unlock(&threads_lock);
+    return NULL;
+}
+
+void runner_join_threads(void)
+{
+    for (;;) {
+        thread_run *run;
+        pthread_mutex_lock(&threads_lock);
+        run = joinable;
+        if (run != NULL)
+            joinable = run->next;
+        pthread_mutex_unlock(&threads_lock);
+        if (run == NULL)
+            return;
+        pthread_join(run->id, NULL);
+        free(run);
+    }
+}
+
 /* os.fork(): the child inherits the registry, runs its steps and ends normally
  * (its handlers run: clause fork.child-runs-inherited); the parent waits and
  * prints how the child ended. */
@@ -153,7 +223,9 @@ static pyexc *fork_step(const step *s, frame *f)
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
-        pyexc *raised = exec_steps(s->child, f);
+        pyexc *raised;
+        joinable = NULL; /* only the forking thread lives on in the child */
+        raised = exec_steps(s->child, f);
         exit(raised ? runner_uncaught(raised) : 0);
     }
     if (waitpid(pid, &status, 0) != pid)
@@ -260,6 +332,8 @@ static pyexc *exec_step(const step *s, frame *f)
         return kill_step(s);
     case OP_ON_SIGNAL:
         return on_signal_step(s);
+    case OP_THREAD:
+        return thread_step(s);
     case OP_ABORT:
         abort(); /* os.abort(): SIGABRT, no handler runs */
     case OP_FORK:

@@ -51,6 +51,7 @@ int runner_uncaught(pyexc *e)
 {
     int status = 1;
     if (e->base.flags & ATX_FAILURE_EXIT) {
+        runner_join_threads();
         status = e->base.exit_code;
         if (e->base.flags & ATX_FAILURE_EXIT_PRINTS)
             fprintf(stderr, "%s\n", e->message);
@@ -64,6 +65,7 @@ int runner_uncaught(pyexc *e)
         fprintf(stderr, "%s\n", text_str(&t));
         text_free(&t);
     }
+    runner_join_threads();
     if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.profile->interrupt_kills) {
         /* 3.8+: the handlers run, then the process ends by SIGINT. */
         atx_failure_release(&e->base);
@@ -149,5 +151,8 @@ int main(int argc, char **argv)
     f.name = "<module>";
     raised = exec_steps(&c.main, &f);
     /* Like Python, the objects and the case stay alive until the process is gone. */
-    return raised ? runner_uncaught(raised) : 0;
+    if (raised != NULL)
+        return runner_uncaught(raised);
+    runner_join_threads();
+    return 0;
 }

@@ -1,5 +1,6 @@
 /* objects.c - the case's Python objects as libatx callables: functions, bound methods,
  * callable objects with a custom __eq__, builtins and plain values. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,8 @@
 #include "pyvalue.h"
 #include "runtime.h"
 
-static pyobj *all_objects;
+static pyobj *all_objects; /* guarded by objects_lock: threads make objects too */
+static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure);
 static int method_equal(atx_callable *self, atx_callable *other, atx_failure **failure);
@@ -39,17 +41,23 @@ static pyobj *new_object(obj_kind kind, const atx_callable_type *type)
     }
     o->base.type = type;
     o->kind = kind;
+    pthread_mutex_lock(&objects_lock);
     o->next = all_objects;
     all_objects = o;
+    pthread_mutex_unlock(&objects_lock);
     return o;
 }
 
 static pyobj *handler_object(const handler *h)
 {
     pyobj *o;
+    pthread_mutex_lock(&objects_lock);
     for (o = all_objects; o != NULL; o = o->next)
         if (o->h == h && o->kind != OBJ_METHOD)
-            return o;
+            break;
+    pthread_mutex_unlock(&objects_lock);
+    if (o != NULL)
+        return o;
     if (h->kind == KIND_FUNCTION)
         o = new_object(OBJ_FUNCTION, &FUNCTION_TYPE);
     else if (h->kind == KIND_CALLABLE_OBJECT)

@@ -65,6 +65,9 @@ typedef struct frame {
 /* Runs steps; returns NULL, or the exception they raised (caller owns it). */
 pyexc *exec_steps(const steps *s, frame *f);
 
+/* Waits for the non-daemon threads, as Python does when main ends. */
+void runner_join_threads(void);
+
 /* How main ends when an exception escapes it (main.c): the status to exit with;
  * may end the process itself (KeyboardInterrupt from 3.8). */
 int runner_uncaught(pyexc *e);
