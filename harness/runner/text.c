@@ -39,9 +39,10 @@ void text_add(text *t, const char *s)
 void text_addf(text *t, const char *fmt, ...)
 {
     va_list ap;
+    char probe[1];
     int need;
     va_start(ap, fmt);
-    need = vsnprintf(NULL, 0, fmt, ap);
+    need = vsnprintf(probe, sizeof probe, fmt, ap); /* the length it needs */
     va_end(ap);
     if (need < 0)
         return;
