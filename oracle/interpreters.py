@@ -39,8 +39,14 @@ class Interpreter:
 
 def identify(path: str, timeout: float = 20.0) -> Optional[Interpreter]:
     """Runs path to learn its implementation and exact version; None if it is not a Python."""
+    return identify_command([path], timeout)
+
+
+def identify_command(command: List[str], timeout: float = 60.0) -> Optional[Interpreter]:
+    """Like identify, for a command that may carry options (e.g. `pypy3 -S`)."""
+    path = command[0]
     try:
-        done = subprocess.run([path, "-c", IDENTIFY], stdin=subprocess.DEVNULL,
+        done = subprocess.run(command + ["-c", IDENTIFY], stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=timeout, check=False)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -9,15 +9,24 @@ import signal
 import sys
 import types
 
-# Structured events go to their own descriptor (argv[1]), written with os.write:
-# never through atexit, stdout or stderr, so they cannot change what is tested.
+# Structured events go to their own descriptor (argv[1]): never through atexit,
+# stdout or stderr, so they cannot change what is tested. It is reopened by path,
+# unbuffered and appending (Jython cannot os.write a raw descriptor); where there
+# is no /dev/fd (Pyodide), os.write on the descriptor itself.
 _EVENTS_FD = int(sys.argv[1]) if len(sys.argv) > 1 else -1
 _INTEGERS = (int, type(10 ** 30))
+try:
+    _EVENTS = open("/dev/fd/%d" % _EVENTS_FD, "ab", 0) if _EVENTS_FD >= 0 else None
+except (IOError, OSError):
+    _EVENTS = None
 
 
 def _event(text):
-    if _EVENTS_FD >= 0:
-        os.write(_EVENTS_FD, (text + "\n").encode("ascii"))
+    line = (text + "\n").encode("ascii")
+    if _EVENTS is not None:
+        _EVENTS.write(line)
+    elif _EVENTS_FD >= 0:
+        os.write(_EVENTS_FD, line)
 
 
 def _quote(text):

@@ -3,16 +3,17 @@
 import argparse
 import fnmatch
 import os
+import shlex
 import sys
 from typing import List, Optional, Union
 
 from harness.conform import drift
 from harness.conform import reports as report_files
 from harness.conform.suite import FAIL, ERROR, Pairing, load_cases, run_suite, counts
-from harness.conform.targets import Pyodide, Python, Reference
+from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
 from oracle.casefile import load_clauses
 from oracle import pyodide
-from oracle.interpreters import default_oracle, discover, identify
+from oracle.interpreters import default_oracle, discover, identify, identify_command
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
@@ -40,6 +41,13 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                              "(default: %(default)s)")
     parser.add_argument("--python", action="append", default=[], metavar="PATH",
                         help="an extra CPython to use as an oracle (repeatable)")
+    parser.add_argument("--target", action="append", default=[], metavar="NAME=COMMAND",
+                        help="another Python implementation to check, as a command that runs a "
+                             "script file, e.g. pypy=\"pypy3 -S -u\"; it is compared with the "
+                             "CPython of its language version (repeatable)")
+    parser.add_argument("--baseline", metavar="X.Y",
+                        help="the CPython version --target implementations are compared with "
+                             "(default: their own language version, detected by running them)")
     parser.add_argument("--area", action="append", default=[], help="select cases of an area")
     parser.add_argument("--tag", action="append", default=[], help="select cases with a tag")
     parser.add_argument("--clause", action="append", default=[],
@@ -115,6 +123,33 @@ def oracles(args) -> List[Union[Python, Pyodide]]:
     return chosen
 
 
+def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
+    """A pairing per --target, with the CPython of its language version as the oracle."""
+    pairings = []
+    for spec in args.target:
+        label, _, command = spec.partition("=")
+        if not label or not command.strip():
+            raise SystemExit("atx-conform: --target takes NAME=COMMAND, not %r" % spec)
+        prefix = shlex.split(command)
+        found = identify_command(prefix)
+        if found is None:
+            raise SystemExit("atx-conform: --target %s: %r does not run as a Python "
+                             "(missing, or not an interpreter)" % (label, command))
+        language = args.baseline or found.short_version
+        baseline = [o for o in chosen if isinstance(o, Python) and o.short_version == language]
+        if not baseline:
+            baseline = [Python(i) for i in discover() if i.short_version == language]
+        if not baseline:
+            raise SystemExit("atx-conform: --target %s is Python %s, and no CPython %s was found "
+                             "to compare it with (--baseline X.Y picks another)"
+                             % (label, found.short_version, language))
+        print("target %s: %s %s, compared with %s" % (
+            label, found.implementation, ".".join(map(str, found.version)), baseline[0].name))
+        target = ThirdParty(label, prefix, found.version[:2])  # type: ignore
+        pairings.append(Pairing(baseline[0], target))
+    return pairings
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     try:
         args = parse_args(argv)
@@ -127,9 +162,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                   file=sys.stderr)
             return 2
         clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+        chosen = oracles(args)
         pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
                                               oracle.short_version, args.cases_root))
-                    for oracle in oracles(args)]
+                    for oracle in chosen]
+        pairings += third_party(args, chosen)
     except ValueError:
         print("atx-conform: --shard takes I/N with 1 <= I <= N", file=sys.stderr)
         return 2

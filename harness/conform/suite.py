@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
 
 from harness.conform.compare import compare, transcript
-from harness.conform.targets import Pyodide, Python, Reference, shell_command, write_program
+from harness.conform.targets import (Pyodide, Python, Reference, ThirdParty, shell_command,
+                                     write_program)
 from oracle.casefile import Case, CaseError, discover, load, load_clauses
 from oracle.execute import Outcome
 
@@ -45,7 +46,7 @@ class CaseReport:
 class Pairing:
     """A target checked against an oracle (the reference runs in the oracle's profile)."""
     oracle: Union[Python, Pyodide]
-    target: Reference
+    target: Union[Reference, ThirdParty]
 
 
 def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None) -> List[CaseReport]:

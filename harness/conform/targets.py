@@ -91,6 +91,26 @@ class Pyodide:
         return self.oracle.run(Python.program_path(case, workdir), timeout)
 
 
+@dataclass
+class ThirdParty:
+    """Another implementation of Python, given as a command that runs a script file
+    (e.g. `pypy3 -S -u`); it is checked against the CPython of its language version."""
+    label: str
+    command_prefix: List[str]
+    language: Tuple[int, int]
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    def command(self, case: Case, workdir: str) -> List[str]:
+        return self.command_prefix + [Python.program_path(case, workdir)]
+
+    def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
+        return run(self.command(case, workdir), timeout, cwd=os.path.dirname(
+            Python.program_path(case, workdir)))
+
+
 def write_program(case: Case, workdir: str) -> str:
     """Compiles the case into workdir/programs/<id>.py (kept for the report and repros)."""
     path = os.path.join(workdir, "programs", case.id + ".py")
