@@ -1,0 +1,33 @@
+"""--target: another Python, compared with the CPython of its language version."""
+import json
+
+from harness.tests.support import RUNNER, conform
+
+
+def test_a_faithful_target_passes(tmp_path):
+    done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
+                   "--target", "same=/usr/bin/python3 -I -S -u", "run/lifo", "failure/reraise-last")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    results = [r for case in data["cases"] for r in case["results"] if r["target"] == "same"]
+    assert len(results) == 2 and all(r["status"] == "pass" for r in results)
+
+
+def test_a_divergent_target_fails_with_a_diff(tmp_path):
+    # a "Python" that loses one handler's output: CPython behind a filter
+    wrapper = tmp_path / "lossy"
+    wrapper.write_text('#!/bin/sh\n'
+                       'if [ "$1" = -c ]; then exec /usr/bin/python3 "$@"; fi\n'
+                       'sed "s/c ran/C RAN/" "$1" > "$1.lossy.py"; shift_program="$1.lossy.py"\n'
+                       'shift; exec /usr/bin/python3 -I -S -u "$shift_program" "$@"\n')
+    wrapper.chmod(0o755)
+    done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir",
+                   str(tmp_path / "r"), "--target", "lossy=%s" % wrapper, "run/lifo")
+    assert done.returncode == 1
+    assert "FAIL run/lifo on lossy" in done.stdout and "+C RAN" in done.stdout
+
+
+def test_a_target_that_is_not_python_is_a_usage_error(tmp_path):
+    done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
+                   "--target", "nothing=/bin/false", "run/lifo")
+    assert done.returncode == 2 and "does not run as a Python" in done.stderr
