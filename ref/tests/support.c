@@ -9,16 +9,24 @@
 static long fail_countdown = -1;
 static long live_blocks;
 
+/* Counts an allocation down; true when this one is the one to fail. */
+static int fail_now(void)
+{
+    if (fail_countdown == 0) {
+        fail_countdown = -1;
+        return 1;
+    }
+    if (fail_countdown > 0)
+        fail_countdown--;
+    return 0;
+}
+
 static void *failing_alloc(void *ctx, size_t size)
 {
     void *p;
     (void)ctx;
-    if (fail_countdown == 0) {
-        fail_countdown = -1;
+    if (fail_now())
         return NULL;
-    }
-    if (fail_countdown > 0)
-        fail_countdown--;
     p = malloc(size);
     if (p != NULL)
         live_blocks++;
@@ -29,12 +37,8 @@ static void *failing_resize(void *ctx, void *ptr, size_t size)
 {
     void *p;
     (void)ctx;
-    if (fail_countdown == 0) {
-        fail_countdown = -1;
+    if (fail_now())
         return NULL;
-    }
-    if (fail_countdown > 0)
-        fail_countdown--;
     p = realloc(ptr, size);
     if (p != NULL && ptr == NULL)
         live_blocks++;
