@@ -9,7 +9,10 @@ from typing import List, Optional, Union
 
 from harness.conform import drift
 from harness.conform import reports as report_files
-from harness.conform.suite import FAIL, ERROR, Pairing, load_cases, run_suite, counts
+from harness.conform import expectations
+from harness.conform.expectations import Expectations
+from harness.conform.suite import UNEXPECTED, Pairing, counts, load_cases, run_suite
+from oracle.yamlnodes import CaseError
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
 from oracle.casefile import load_clauses
 from oracle import pyodide
@@ -24,8 +27,8 @@ oracle (real CPython) and on the C reference (libatx through atx-case-runner, in
 profile of the oracle's version), compares merged output, exit status and events,
 and writes reports/conformance.json and reports/junit.xml.
 
-Exit status: 0 nothing unexpected; 1 a divergence, an error or a malformed case;
-2 a usage or configuration error."""
+Exit status: 0 nothing unexpected; 1 an unexpected divergence or pass (see
+--expectations), an error or a malformed case; 2 a usage or configuration error."""
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -48,6 +51,12 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--baseline", metavar="X.Y",
                         help="the CPython version --target implementations are compared with "
                              "(default: their own language version, detected by running them)")
+    parser.add_argument("--expectations", action="append", default=[], metavar="FILE",
+                        help="an expectation file of known divergences of one target "
+                             "(see harness/conform/expectations.py; repeatable)")
+    parser.add_argument("--update-expectations", metavar="FILE",
+                        help="after the run, write FILE from the failures of the (single) "
+                             "--target, keeping reasons already in it")
     parser.add_argument("--area", action="append", default=[], help="select cases of an area")
     parser.add_argument("--tag", action="append", default=[], help="select cases with a tag")
     parser.add_argument("--clause", action="append", default=[],
@@ -175,16 +184,32 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(stop.code, file=sys.stderr)
             return 2
         raise
+    try:
+        expectation_files = [Expectations.load(path) for path in args.expectations]
+    except CaseError as error:
+        print("atx-conform: %s" % error, file=sys.stderr)
+        return 2
+    if args.update_expectations and len(args.target) != 1:
+        print("atx-conform: --update-expectations needs exactly one --target", file=sys.stderr)
+        return 2
     reports = select(load_cases(args.cases_root), args)
     for report in reports:
         if report.error:
             print("malformed case: %s" % report.error, file=sys.stderr)
     # Generated programs stay beside the reports, so every repro command works later.
     run_suite(reports, pairings, os.path.abspath(args.report_dir), args.jobs, args.timeout)
+    for expectation in expectation_files:
+        expectation.apply(reports)
+    if args.update_expectations:
+        label = args.target[0].partition("=")[0]
+        previous = (Expectations.load(args.update_expectations).entries
+                    if os.path.exists(args.update_expectations) else {})
+        listed = expectations.write(args.update_expectations, label, reports, previous)
+        print("wrote %s: %d expected divergences of %s" % (args.update_expectations, listed, label))
     if not args.quiet:
         for report in reports:
             for result in report.results:
-                if result.status in (FAIL, ERROR):
+                if result.status in UNEXPECTED:
                     print("%s %s on %s: %s" % (result.status.upper(), report.id, result.target,
                                                result.reason))
                     if result.diff:
@@ -206,4 +231,4 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("reports: %s/conformance.json, %s/junit.xml, %s/drift.md"
           % (args.report_dir, args.report_dir, args.report_dir))
     total = counts(reports)
-    return 1 if total[FAIL] or total[ERROR] else 0
+    return 1 if any(total[status] for status in UNEXPECTED) else 0

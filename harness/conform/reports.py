@@ -11,7 +11,8 @@ from collections import OrderedDict
 from typing import Any, Dict, List
 
 from harness.conform import drift
-from harness.conform.suite import ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STATUSES, CaseReport, counts
+from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STATUSES, UNEXPECTED,
+                                   XFAIL, XPASS, CaseReport, counts)
 
 SCHEMA = "atx-conform/1"
 
@@ -77,8 +78,10 @@ def as_junit(reports: List[CaseReport]) -> str:
     for target, items in suites.items():
         statuses = [result.status for _, result in items]
         suite = ET.SubElement(root, "testsuite", name=target, tests=str(len(items)),
-                              failures=str(statuses.count(FAIL)), errors=str(statuses.count(ERROR)),
-                              skipped=str(statuses.count(SKIP) + statuses.count(NOT_APPLICABLE)),
+                              failures=str(statuses.count(FAIL) + statuses.count(XPASS)),
+                              errors=str(statuses.count(ERROR)),
+                              skipped=str(statuses.count(SKIP) + statuses.count(NOT_APPLICABLE)
+                                          + statuses.count(XFAIL)),
                               time="%.3f" % sum(result.seconds for _, result in items))
         for report, result in items:
             testcase = ET.SubElement(suite, "testcase", classname=report.case.area, name=report.id,
@@ -93,9 +96,11 @@ def as_junit(reports: List[CaseReport]) -> str:
                 failure = ET.SubElement(testcase, "failure", message=result.reason, type="divergence")
                 failure.text = "%s\nrepro (target): %s\nrepro (oracle): %s\n" % (
                     result.diff, result.target_command, result.oracle_command)
+            elif result.status == XPASS:
+                ET.SubElement(testcase, "failure", message=result.reason, type="unexpected-pass")
             elif result.status == ERROR:
                 ET.SubElement(testcase, "error", message=result.reason, type="error")
-            elif result.status in (SKIP, NOT_APPLICABLE):
+            elif result.status in (SKIP, NOT_APPLICABLE, XFAIL):
                 ET.SubElement(testcase, "skipped", message=result.reason)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
@@ -118,8 +123,9 @@ def summary_table(reports: List[CaseReport]) -> str:
     total = counts(reports)
     lines.append("%-16s" % "total" + "%8d" % len(reports)
                  + "".join("%8d" % total[column] for column in columns[1:]))
-    lines.append("%d passed, %d failed, %d skipped" % (total[PASS], total[FAIL] + total[ERROR],
-                                                       total[SKIP] + total[NOT_APPLICABLE]))
+    lines.append("%d passed, %d failed, %d skipped" % (
+        total[PASS] + total[XFAIL], sum(total[status] for status in UNEXPECTED),
+        total[SKIP] + total[NOT_APPLICABLE]))
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,9 @@ from oracle.casefile import Case, CaseError, discover, load, load_clauses
 from oracle.execute import Outcome
 
 PASS, FAIL, SKIP, ERROR, NOT_APPLICABLE = "pass", "fail", "skip", "error", "n/a"
-STATUSES = (PASS, FAIL, SKIP, NOT_APPLICABLE, ERROR)
+XFAIL, XPASS = "xfail", "xpass"  # set by expectation files (expectations.py)
+STATUSES = (PASS, FAIL, SKIP, NOT_APPLICABLE, XFAIL, XPASS, ERROR)
+UNEXPECTED = (FAIL, XPASS, ERROR)
 
 
 @dataclass

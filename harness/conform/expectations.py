@@ -1,0 +1,112 @@
+"""Expectation files (web-platform-tests style): the known divergences of one target.
+
+A file (YAML) names its target and, per case expected to diverge, a reason, optionally a
+bug link and the fingerprint of the expected diff, so a case that starts failing
+differently is caught:
+
+    target: pypy
+    expectations:
+      failure/empty-message:
+        reason: PyPy prints no "Error in atexit._run_exitfuncs:" header
+        bug: https://...            # optional
+        fingerprint: 3f2a9c0d1e4b   # optional: sha1 of the diff's -/+ lines, 12 hex digits
+
+Applied to a run: an expected failure with a matching (or no) fingerprint becomes
+`xfail`; a pass that was expected to fail becomes `xpass`, which is unexpected too
+(stale lists are what runner users complain about most).
+"""
+
+import hashlib
+import os
+from collections import OrderedDict
+from typing import Dict, List
+
+import yaml
+
+from harness.conform.suite import FAIL, PASS, XFAIL, XPASS, CaseReport, Result
+from oracle.yamlnodes import CaseError, Nodes
+
+
+def fingerprint(diff: str) -> str:
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "-+" and not line.startswith(("---", "+++"))]
+    return hashlib.sha1("\n".join(changed).encode("utf-8")).hexdigest()[:12]
+
+
+class Expectations:
+    def __init__(self, path: str, target: str, entries: Dict[str, Dict[str, str]]) -> None:
+        self.path = path
+        self.target = target
+        self.entries = entries
+
+    @classmethod
+    def load(cls, path: str) -> "Expectations":
+        """Reads a file; a malformed one is a CaseError naming the file and line."""
+        nodes = Nodes(path)
+        try:
+            with open(path, encoding="utf-8") as stream:
+                root = nodes.compose(stream.read())
+        except OSError as error:
+            raise CaseError(path, 1, "cannot read: %s" % error) from None
+        fields = {key: value for key, _, value in nodes.mapping(root, "an expectation file")}
+        for key in ("target", "expectations"):
+            if key not in fields:
+                nodes.fail(root, "missing field '%s'" % key)
+        entries: Dict[str, Dict[str, str]] = OrderedDict()
+        for case_id, key_node, value in nodes.mapping(fields["expectations"], "expectations"):
+            entry = {}
+            for key, kn, v in nodes.mapping(value, "expectation '%s'" % case_id):
+                if key not in ("reason", "bug", "fingerprint"):
+                    nodes.fail(kn, "an expectation takes reason, bug and fingerprint")
+                entry[key] = nodes.text(v, key)
+            if "reason" not in entry:
+                nodes.fail(key_node, "expectation '%s' needs a reason" % case_id)
+            entries[case_id] = entry
+        return cls(path, nodes.text(fields["target"], "target"), entries)
+
+    def apply(self, reports: List[CaseReport]) -> None:
+        for report in reports:
+            entry = self.entries.get(report.id)
+            if entry is None:
+                continue
+            for result in report.results:
+                if result.target == self.target:
+                    self._apply_one(result, entry)
+
+    @staticmethod
+    def _apply_one(result: Result, entry: Dict[str, str]) -> None:
+        if result.status == PASS:
+            result.status = XPASS
+            result.reason = "expected to fail (%s) but passes: remove it from the list" % (
+                entry["reason"])
+        elif result.status == FAIL:
+            wanted = entry.get("fingerprint")
+            if wanted is None or wanted == fingerprint(result.diff):
+                result.status = XFAIL
+                result.reason = "expected: " + entry["reason"]
+            else:
+                result.reason = ("fails differently than expected (fingerprint %s, expected %s)"
+                                 % (fingerprint(result.diff), wanted))
+
+
+def write(path: str, target: str, reports: List[CaseReport],
+          previous: Dict[str, Dict[str, str]]) -> int:
+    """Writes the expectation file of a run: every failing (or expected-failing) case of the
+    target, keeping reasons and bugs already written. Returns how many it lists."""
+    entries: Dict[str, Dict[str, str]] = OrderedDict()
+    for report in reports:
+        for result in report.results:
+            if result.target == target and result.status in (FAIL, XFAIL):
+                entry = dict(previous.get(report.id, {}))
+                entry.setdefault("reason", "diverges from %s (describe why)" % result.oracle)
+                entry["fingerprint"] = fingerprint(result.diff)
+                entries[report.id] = entry
+    document = {"target": target, "expectations": {k: dict(v) for k, v in entries.items()}}
+    tmp = path + ".tmp"
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(tmp, "w", encoding="utf-8") as stream:
+        stream.write("# Known divergences of %s; written by atx-conform --update-expectations.\n"
+                     % target)
+        yaml.safe_dump(document, stream, sort_keys=False, width=100)
+    os.replace(tmp, path)
+    return len(entries)

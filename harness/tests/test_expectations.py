@@ -1,0 +1,62 @@
+"""Expectation files: expected failures, stale entries, failures that changed, bad files."""
+import pytest
+
+from harness.conform import expectations
+from harness.conform.expectations import Expectations
+from harness.conform.suite import CaseReport, Result
+from oracle.yamlnodes import CaseError
+
+DIFF = "--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n"
+
+
+def report(case_id, status, diff=""):
+    return CaseReport(case_id, "p", results=[Result("pypy", "cpython-3.9.18", status, diff=diff)])
+
+
+def load(tmp_path, text):
+    path = tmp_path / "e.yaml"
+    path.write_text(text)
+    return Expectations.load(str(path))
+
+
+def test_expected_failures_become_xfail_and_stale_ones_xpass(tmp_path):
+    exp = load(tmp_path, "target: pypy\nexpectations:\n  a/fails:\n    reason: known\n"
+                         "  a/fixed:\n    reason: was broken\n")
+    reports = [report("a/fails", "fail", DIFF), report("a/fixed", "pass"), report("a/new", "fail")]
+    exp.apply(reports)
+    assert [r.results[0].status for r in reports] == ["xfail", "xpass", "fail"]
+    assert "remove it from the list" in reports[1].results[0].reason
+
+
+def test_a_failure_that_changed_is_caught_by_its_fingerprint(tmp_path):
+    exp = load(tmp_path, "target: pypy\nexpectations:\n  a/fails:\n    reason: known\n"
+                         "    fingerprint: %s\n" % expectations.fingerprint(DIFF))
+    same, other = report("a/fails", "fail", DIFF), report("a/fails", "fail", DIFF + "+z\n")
+    exp.apply([same])
+    exp.apply([other])
+    assert same.results[0].status == "xfail"
+    assert other.results[0].status == "fail" and "differently" in other.results[0].reason
+
+
+def test_other_targets_are_untouched(tmp_path):
+    exp = load(tmp_path, "target: jython\nexpectations:\n  a/fails:\n    reason: known\n")
+    reports = [report("a/fails", "fail", DIFF)]
+    exp.apply(reports)
+    assert reports[0].results[0].status == "fail"
+
+
+def test_a_malformed_file_names_its_line(tmp_path):
+    with pytest.raises(CaseError) as raised:
+        load(tmp_path, "target: pypy\nexpectations:\n  a/fails:\n    because: no reason\n")
+    assert raised.value.line == 4
+
+
+def test_write_lists_failures_and_keeps_reasons(tmp_path):
+    path = str(tmp_path / "out.yaml")
+    count = expectations.write(path, "pypy", [report("a/fails", "fail", DIFF),
+                                              report("a/ok", "pass")],
+                               {"a/fails": {"reason": "kept", "bug": "https://example.org/1"}})
+    written = Expectations.load(path)
+    assert count == 1 and list(written.entries) == ["a/fails"]
+    assert written.entries["a/fails"] == {"reason": "kept", "bug": "https://example.org/1",
+                                          "fingerprint": expectations.fingerprint(DIFF)}
