@@ -88,7 +88,6 @@ $(PYODIDE_STAMP): oracle/pyodide/package.json oracle/pyodide/package-lock.json
 test: deps
 	$(MAKE) test-c
 	$(MAKE) test-c VARIANT=asan
-	$(MAKE) runner VARIANT=asan
 	$(MAKE) test-py
 	$(MAKE) coverage
 

@@ -14,9 +14,16 @@ PROFILES = ("2.7", "3.6", "3.8", "3.11", "3.13", "3.14")
 CLAUSES = casefile.load_clauses(os.path.join(CASES, "clauses.yaml"))
 
 
-@pytest.mark.skipif(not os.access(SANITIZED, os.X_OK), reason="make runner VARIANT=asan first")
+@pytest.fixture(scope="module")
+def sanitized():
+    """The case runner built with ASan and UBSan (make keeps it up to date)."""
+    subprocess.run(["make", "-s", "-C", REPO, "runner", "VARIANT=asan"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return SANITIZED
+
+
 @pytest.mark.parametrize("profile", PROFILES)
-def test_cases_run_clean_under_sanitizers(profile):
+def test_cases_run_clean_under_sanitizers(sanitized, profile):
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0",
                UBSAN_OPTIONS="print_stacktrace=1")
     version = tuple(int(part) for part in profile.split("."))
@@ -25,7 +32,7 @@ def test_cases_run_clean_under_sanitizers(profile):
         if not casefile.load(path, CASES, CLAUSES).applies_to(version):
             continue
         try:
-            done = subprocess.run([SANITIZED, "--profile", profile, path], env=env,
+            done = subprocess.run([sanitized, "--profile", profile, path], env=env,
                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
         except subprocess.TimeoutExpired:
             continue  # a case that never ends in this era (see its clause)
