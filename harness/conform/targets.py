@@ -55,9 +55,7 @@ class Python:
         return self.interpreter.command(self.program_path(case, workdir))
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
-        """Runs the program write_program() left in workdir."""
-        return run(self.command(case, workdir), timeout, cwd=os.path.dirname(
-            self.program_path(case, workdir)))
+        return run_program(self.command(case, workdir), case, workdir, timeout)
 
 
 class Pyodide:
@@ -107,13 +105,17 @@ class ThirdParty:
         return self.command_prefix + [Python.program_path(case, workdir)]
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
-        return run(self.command(case, workdir), timeout, cwd=os.path.dirname(
-            Python.program_path(case, workdir)))
+        return run_program(self.command(case, workdir), case, workdir, timeout)
+
+
+def run_program(command: List[str], case: Case, workdir: str, timeout: float) -> Outcome:
+    """Runs command on the program write_program() left in workdir, from its folder."""
+    return run(command, timeout, cwd=os.path.dirname(Python.program_path(case, workdir)))
 
 
 def write_program(case: Case, workdir: str) -> str:
     """Compiles the case into workdir/programs/<id>.py (kept for the report and repros)."""
-    path = os.path.join(workdir, "programs", case.id + ".py")
+    path = Python.program_path(case, workdir)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as stream:
         stream.write(compile_case(case))

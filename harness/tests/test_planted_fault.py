@@ -12,9 +12,9 @@ from harness.tests.support import REPO, conform
 FAULTS = {
     # Handlers run first registered first (FIFO) instead of LIFO (clause run.lifo).
     "fifo-order": ("ref/src/registry.c",
-                   "        entry *e = take_slot(r, i);\n        if (e == NULL)\n"
+                   "        entry *e = take_slot(r, i, NULL);\n        if (e == NULL)\n"
                    "            continue;\n        call_entry(r, e, last);",
-                   "        entry *e = take_slot(r, r->used - 1 - i);\n        if (e == NULL)\n"
+                   "        entry *e = take_slot(r, r->used - 1 - i, NULL);\n        if (e == NULL)\n"
                    "            continue;\n        call_entry(r, e, last);",
                    "run/lifo"),
     # unregister() compares by identity only, as the seed document wrongly claims.

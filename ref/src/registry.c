@@ -128,11 +128,14 @@ int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
     return 0;
 }
 
-/* The entry in slot i with a reference taken, or NULL (an empty or absent slot). */
-static entry *take_slot(atx_registry *r, size_t i)
+/* The entry in slot i with a reference taken, or NULL (an empty or absent slot);
+ * *past_end (when given) says whether i is beyond the slots in use. */
+static entry *take_slot(atx_registry *r, size_t i, int *past_end)
 {
     entry *e = NULL;
     pthread_mutex_lock(&r->lock);
+    if (past_end != NULL)
+        *past_end = i >= r->used;
     if (i < r->used && r->slots[i] != NULL) {
         e = r->slots[i];
         e->refs++;
@@ -171,16 +174,11 @@ static int unregister_oldest_first(atx_registry *r, atx_callable *callable, atx_
 {
     size_t i;
     for (i = 0;; i++) {
-        entry *e;
         atx_failure *raised = NULL;
-        int eq;
-        pthread_mutex_lock(&r->lock);
-        if (i >= r->used) {
-            pthread_mutex_unlock(&r->lock);
+        int eq, past_end;
+        entry *e = take_slot(r, i, &past_end);
+        if (past_end)
             return 0;
-        }
-        pthread_mutex_unlock(&r->lock);
-        e = take_slot(r, i);
         if (e == NULL)
             continue;
         /* PyObject_RichCompareBool(cb->func, func): the entry first. */
@@ -281,7 +279,7 @@ static void run_slots(atx_registry *r, atx_failure **last)
     i = r->used;
     pthread_mutex_unlock(&r->lock);
     while (i-- > 0) {
-        entry *e = take_slot(r, i);
+        entry *e = take_slot(r, i, NULL);
         if (e == NULL)
             continue;
         call_entry(r, e, last);
