@@ -31,7 +31,7 @@ def sh(command, **kwargs):
 
 
 # One version per profile era (ref/src/profile.c).
-PROFILES = ("2.7", "3.6", "3.8", "3.11", "3.13", "3.14")
+PROFILES = ("2.7", "3.6", "3.8", "3.9", "3.11", "3.13", "3.14")
 
 
 def run_cases(runner: str) -> int:

@@ -17,6 +17,8 @@ TAG_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 KINDS = ("function", "method", "callable-object", "builtin")
 BUILTINS = ("print", "int")
 EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
+START_METHODS = ("fork", "spawn", "forkserver")
+FIRST_WITH_START_METHODS = (3, 4)  # multiprocessing.get_context
 SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1")
 HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1")  # SIGKILL cannot be caught
 EXCEPTION_TYPES = (
@@ -58,6 +60,7 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "fork": ("main", "child-steps", ()),
     "on_signal": ("any", "handled-signal", ("handler",)),
     "thread": ("main", "thread-steps", ("daemon", "delay_ms")),
+    "process": ("main", "process-steps", ("start",)),
 }
 # What a thread body may not do: end the process or raise on purpose (an exception
 # escaping a thread is printed by each version's threading module its own way).
@@ -85,8 +88,9 @@ class Step:
     kwargs: Tuple[Tuple[str, Any], ...] = ()
     catch: bool = False
     print_returned: bool = False
-    child: Tuple["Step", ...] = ()  # fork: what the child runs; thread: what the thread runs
+    child: Tuple["Step", ...] = ()  # fork, process: what the child runs; thread: the thread
     daemon: bool = False
+    start: Optional[str] = None  # process: the start method (None: the version's default)
     delay_ms: int = 0
 
 
@@ -114,6 +118,7 @@ class Case:
     objects: Dict[str, str]
     handlers: Dict[str, Handler]
     main: Tuple[Step, ...]
+    module: Tuple[Step, ...] = ()  # run at import: again in spawn and forkserver children
     area: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -154,13 +159,14 @@ class _Loader:
         self.objects: Dict[str, str] = {}
         self.handlers: Dict[str, Handler] = {}
         self.refs: List[Tuple[Ref, yaml.Node]] = []
+        self.min_version: Optional[Tuple[int, int]] = None
 
     def load(self, text: str) -> Case:
         n = self.nodes
         root = n.compose(text)
         fields = {key: (key_node, value) for key, key_node, value in n.mapping(root, "a case")}
         allowed = ("id", "description", "clauses", "tags", "versions", "exit",
-                   "objects", "handlers", "main")
+                   "objects", "handlers", "module", "main")
         for key, (key_node, _) in fields.items():
             if key not in allowed:
                 n.fail(key_node, "unknown field '%s' (expected one of: %s)" % (key, ", ".join(allowed)))
@@ -182,6 +188,7 @@ class _Loader:
                        % n.scalar(clause_node))
         tags = self.names(fields["tags"][1], "tags", TAG_RE)
         min_version, max_version = self.versions(fields.get("versions"))
+        self.min_version = min_version
         exit_path = "normal"
         if "exit" in fields:
             exit_path = n.text(fields["exit"][1], "exit")
@@ -203,12 +210,13 @@ class _Loader:
                 if name in self.objects:
                     n.fail(key_node, "'%s' names an object already" % name)
                 self.handlers[name] = self.handler(name, key_node, value)
+        module = self.steps(fields["module"][1], "module", "module") if "module" in fields else ()
         main = self.steps(fields["main"][1], "main", "main")
         if not main:
             n.fail(fields["main"][1], "main must have at least one step")
         self.check_refs()
         return Case(self.path, case_id, description, clauses, tags, min_version, max_version,
-                     exit_path, self.objects, self.handlers, main)
+                     exit_path, self.objects, self.handlers, main, module)
 
     def check_name(self, node: yaml.Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
         if not pattern.match(name):
@@ -353,6 +361,16 @@ class _Loader:
                     n.fail(None, "'%s' is not allowed in a thread" % inner.op, inner.line)
         elif reads == "child-steps":
             step["child"] = self.steps(value, "fork", "main")
+        elif reads == "process-steps":
+            step["child"] = self.steps(value, "process", "process")
+            if "start" in extras:
+                start = n.text(extras["start"][1], "start")
+                if start not in START_METHODS:
+                    n.fail(extras["start"][1], "start takes one of: %s" % ", ".join(START_METHODS))
+                if self.min_version is None or self.min_version < FIRST_WITH_START_METHODS:
+                    n.fail(extras["start"][0], "'start' needs versions {min: \"3.4\"} or later "
+                                               "(2.7's multiprocessing has no start methods)")
+                step["start"] = start
         elif reads == "eq-result":
             result = n.scalar(value)
             if isinstance(result, bool):

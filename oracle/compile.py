@@ -39,9 +39,32 @@ def compile_case(case: Case) -> str:
             out.append("%s = %s" % (handler.name, handler.builtin))
         elif handler.kind == "callable-object":
             out.extend(callable_object(handler))
-    out.append("\n")
-    out.extend(block(case.main, "", None))
+    if case.module:
+        out.append("\n# Module level: runs again in spawn and forkserver children.")
+        out.extend(block(case.module, "", None))
+    for step in process_steps(case.main):
+        out.append("\n\ndef %s():" % process_body(step))
+        out.extend(block(step.child, "    ", None) or ["    pass"])
+    # Guarded: a spawn or forkserver child imports this file as __mp_main__.
+    out.append("\n\nif __name__ == \"__main__\":")
+    out.extend(block(case.main, "    ", None))
     return "\n".join(out) + "\n"
+
+
+def process_steps(steps: Sequence[Step]) -> List[Step]:
+    """Every process step of main, forked children's included: each one's target must be
+    a module-level function, so that spawn and forkserver children can find it."""
+    found: List[Step] = []
+    for step in steps:
+        if step.op == "process":
+            found.append(step)
+        elif step.op == "fork":
+            found.extend(process_steps(step.child))
+    return found
+
+
+def process_body(step: Step) -> str:
+    return "_process_body_%d" % step.line
 
 
 def function(handler: Handler, indent: str, self_param: str, name_expr: str) -> List[str]:
@@ -137,6 +160,9 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         child = block(step.child, "    ", name_expr)
         return (["_pid = os.fork()", "if _pid == 0:"] + child
                 + ["    sys.exit()", "_child_status(os.waitpid(_pid, 0)[1])"])
+    if op == "process":
+        start = "None" if step.start is None else literal(step.start)
+        return ["_run_process(%s, %s)" % (start, process_body(step))]
     if op == "return":
         return ["return %s" % EQ_RESULTS[step.text]]
     raise AssertionError("unhandled op %s" % op)

@@ -13,7 +13,15 @@ import types
 # stdout or stderr, so they cannot change what is tested. It is reopened by path,
 # unbuffered and appending (Jython cannot os.write a raw descriptor); where there
 # is no /dev/fd (Pyodide), os.write on the descriptor itself.
-_EVENTS_FD = int(sys.argv[1]) if len(sys.argv) > 1 else -1
+# A multiprocessing child started by spawn or forkserver imports this program as
+# __mp_main__: it has no event descriptor, and its streams are made unbuffered, as
+# the oracle runs every program (python -u is not passed on to such children).
+if __name__ == "__mp_main__":
+    import io
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True,
+                                  errors="backslashreplace")
+_EVENTS_FD = int(sys.argv[1]) if len(sys.argv) > 1 and __name__ == "__main__" else -1
 _INTEGERS = (int, type(10 ** 30))
 try:
     _EVENTS = open("/dev/fd/%d" % _EVENTS_FD, "ab", 0) if _EVENTS_FD >= 0 else None
@@ -74,13 +82,32 @@ _SIGNAL_NAMES = dict((getattr(signal, name), name) for name in (
     "SIGABRT", "SIGHUP", "SIGINT", "SIGKILL", "SIGSEGV", "SIGTERM", "SIGUSR1"))
 
 
-def _child_status(status):
-    """How a forked child ended, as the parent sees it after waiting."""
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        print("child killed by " + _SIGNAL_NAMES.get(sig, "signal " + str(sig)))
+def _ended(what, code):
+    """How a child ended, as its parent sees it: code is the exit status, or -N
+    when signal N killed it (multiprocessing's exitcode)."""
+    if code < 0:
+        print(what + " killed by " + _SIGNAL_NAMES.get(-code, "signal " + str(-code)))
     else:
-        print("child exit " + str(os.WEXITSTATUS(status)))
+        print(what + " exit " + str(code))
+
+
+def _child_status(status):
+    """How a forked child ended, from os.waitpid's status."""
+    if os.WIFSIGNALED(status):
+        _ended("child", -os.WTERMSIG(status))
+    else:
+        _ended("child", os.WEXITSTATUS(status))
+
+
+def _run_process(start, target):
+    """A multiprocessing child running target, started by the start method (None:
+    the version's default), joined at once."""
+    import multiprocessing
+    context = multiprocessing if start is None else multiprocessing.get_context(start)
+    process = context.Process(target=target)
+    process.start()
+    process.join()
+    _ended("process", process.exitcode)
 
 
 if hasattr(atexit, "_ncallbacks"):

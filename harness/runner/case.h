@@ -25,7 +25,7 @@ typedef struct ref {
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
-    OP_FORK, OP_ON_SIGNAL, OP_THREAD
+    OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -51,7 +51,8 @@ typedef struct step {
     int catch_;
     int print_returned;
     eq_result result;    /* return */
-    struct steps *child; /* fork: what the child runs; thread: what the thread runs */
+    struct steps *child; /* fork, process: what the child runs; thread: what the thread runs */
+    const char *start;   /* process: "fork", "spawn", "forkserver"; NULL: the default */
     int daemon;          /* thread */
     int delay_ms;        /* thread: a sleep before its body */
 } step;
@@ -88,6 +89,7 @@ typedef struct case_file {
     size_t nobjects;
     handler *handlers;
     size_t nhandlers;
+    steps module; /* run at import: again in spawn and forkserver children */
     steps main;
 } case_file;
 

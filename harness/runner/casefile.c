@@ -17,6 +17,8 @@ static const char *const BUILTINS[] = {"print", "int", NULL};
 static const char *const EXIT_PATHS[] = {"normal", "os-exit", "signal", "abort", NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", NULL};
 static const char *const HANDLED_SIGNALS[] = {"SIGTERM", "SIGHUP", "SIGUSR1", NULL};
+static const char *const START_METHODS[] = {"fork", "spawn", "forkserver", NULL};
+#define FIRST_WITH_START_METHODS 304 /* 3.4: multiprocessing.get_context */
 #define EXCEPTION_NAMES                                                                   \
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",       \
         "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt"
@@ -37,7 +39,7 @@ static const char *const RESERVED_CLASSES[] = {
 typedef enum reads { READS_TEXT, READS_NONE, READS_EXCEPTION, READS_OPTIONAL_VALUE,
                      READS_REF_OR_NULL, READS_REF, READS_EQ_RESULT, READS_STATUS,
                      READS_SIGNAL, READS_CHILD_STEPS, READS_HANDLED_SIGNAL,
-                     READS_THREAD_STEPS } reads;
+                     READS_THREAD_STEPS, READS_PROCESS_STEPS } reads;
 typedef enum place { PLACE_ANY, PLACE_HANDLER, PLACE_EQ, PLACE_MAIN } place;
 
 typedef struct op_spec {
@@ -66,13 +68,14 @@ static const op_spec OPS[] = {
     {"fork", OP_FORK, PLACE_MAIN, READS_CHILD_STEPS, ""},
     {"on_signal", OP_ON_SIGNAL, PLACE_ANY, READS_HANDLED_SIGNAL, "handler"},
     {"thread", OP_THREAD, PLACE_MAIN, READS_THREAD_STEPS, "daemon, delay_ms"},
+    {"process", OP_PROCESS, PLACE_MAIN, READS_PROCESS_STEPS, "start"},
 };
 /* What a thread body may not do (oracle/casefile.py, NOT_IN_THREADS). */
 static const step_op NOT_IN_THREADS[] = {OP_RAISE, OP_EXIT, OP_OS_EXIT, OP_KILL, OP_ABORT,
                                          OP_FORK, OP_THREAD};
 #define NOPS (sizeof OPS / sizeof OPS[0])
 #define OP_LIST "print, print_args, print_eq, raise, exit, register, unregister, run_exitfuncs, " \
-                "clear, ncallbacks, return, os_exit, kill, abort, fork, on_signal, thread"
+                "clear, ncallbacks, return, os_exit, kill, abort, fork, on_signal, thread, process"
 
 typedef struct pending_ref {
     ref *target;
@@ -87,6 +90,7 @@ typedef struct loader {
     size_t nclauses;
     pending_ref *refs;
     size_t nrefs, caprefs;
+    int min_version; /* versions: min, as major * 100 + minor; 0 when none */
 } loader;
 
 static int in_list(const char *const *list, const char *text)
@@ -352,6 +356,18 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->child = arena_alloc(l->mem, sizeof *s->child);
         *s->child = parse_steps(l, val, "fork", "main");
         break;
+    case READS_PROCESS_STEPS:
+        s->child = arena_alloc(l->mem, sizeof *s->child);
+        *s->child = parse_steps(l, val, "process", "process");
+        if ((extra = field(items, nitems, "start")) != NULL) {
+            s->start = yn_text(y, extra->value, "start");
+            if (!in_list(START_METHODS, s->start))
+                yn_fail(y, extra->value, 0, "start takes one of: fork, spawn, forkserver");
+            if (l->min_version < FIRST_WITH_START_METHODS)
+                yn_fail(y, extra->key_node, 0, "'start' needs versions {min: \"3.4\"} or later "
+                        "(2.7's multiprocessing has no start methods)");
+        }
+        break;
     case READS_NONE:
         break;
     }
@@ -483,6 +499,8 @@ static void parse_versions(loader *l, yaml_node_t *node)
         if (v.kind != VALUE_TEXT || (v.text[0] != '2' && v.text[0] != '3') || v.text[1] != '.'
             || v.text[2] == '\0' || strspn(v.text + 2, "0123456789") != strlen(v.text + 2))
             yn_fail(&l->y, items[i].value, 0, "a version is quoted \"X.Y\", e.g. \"3.10\"");
+        if (strcmp(items[i].key, "min") == 0)
+            l->min_version = (v.text[0] - '0') * 100 + atoi(v.text + 2);
     }
 }
 
@@ -555,7 +573,7 @@ static void load_clauses(loader *l, const char *clauses_path)
 static void load_case(loader *l, FILE *file, const char *cases_root)
 {
     static const char *const allowed[] = {"id", "description", "clauses", "tags", "versions",
-                                          "exit", "objects", "handlers", "main", NULL};
+                                          "exit", "objects", "handlers", "module", "main", NULL};
     static const char *const required[] = {"id", "description", "clauses", "tags", "main", NULL};
     ynodes *y = &l->y;
     case_file *c = l->out;
@@ -570,7 +588,7 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
     for (i = 0; i < n; i++)
         if (!in_list(allowed, items[i].key))
             yn_fail(y, items[i].key_node, 0, "unknown field '%s' (expected one of: id, description, "
-                    "clauses, tags, versions, exit, objects, handlers, main)", items[i].key);
+                    "clauses, tags, versions, exit, objects, handlers, module, main)", items[i].key);
     for (i = 0; required[i]; i++)
         if (field(items, n, required[i]) == NULL)
             yn_fail(y, root, 0, "missing field '%s'", required[i]);
@@ -628,6 +646,8 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
             c->nhandlers = i + 1;
         }
     }
+    if ((f = field(items, n, "module")) != NULL)
+        c->module = parse_steps(l, f->value, "module", "module");
     f = field(items, n, "main");
     c->main = parse_steps(l, f->value, "main", "main");
     if (c->main.count == 0)

@@ -114,8 +114,14 @@ static pyexc *raise_step(const step *s)
         value_str(&message, &s->arg);
     e = exc_new(s->op == OP_EXIT ? "SystemExit" : s->exc_type, text_str(&message), 0);
     text_free(&message);
-    if (e->base.flags & ATX_FAILURE_EXIT)
+    if (e->base.flags & ATX_FAILURE_EXIT) {
         set_exit_code(e, s->has_arg ? &s->arg : NULL);
+        /* sys.exit(None) raises SystemExit() with no args; SystemExit(None) has one. */
+        if (!s->has_arg || (s->op == OP_EXIT && s->arg.kind == VALUE_NONE))
+            e->arg = EXIT_ARG_ABSENT;
+        else
+            e->arg = s->arg.kind == VALUE_NONE ? EXIT_ARG_NONE : EXIT_ARG_OTHER;
+    }
     return e;
 }
 
@@ -196,6 +202,11 @@ static pyexc *thread_step(const step *s)
     return NULL;
 }
 
+void runner_forget_threads(void)
+{
+    joinable = NULL;
+}
+
 void runner_join_threads(void)
 {
     for (;;) {
@@ -217,25 +228,30 @@ void runner_join_threads(void)
  * prints how the child ended. */
 static pyexc *fork_step(const step *s, frame *f)
 {
-    text t = {NULL, 0, 0};
     int status;
     pid_t pid = fork();
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
         pyexc *raised;
-        joinable = NULL; /* only the forking thread lives on in the child */
+        runner_forget_threads(); /* only the forking thread lives on in the child */
         raised = exec_steps(s->child, f);
         exit(raised ? runner_uncaught(raised) : 0);
     }
     if (waitpid(pid, &status, 0) != pid)
         return exc_new("OSError", "waitpid failed", 0);
-    if (WIFSIGNALED(status))
-        text_addf(&t, "child killed by %s", signal_name(WTERMSIG(status)));
-    else
-        text_addf(&t, "child exit %d", WEXITSTATUS(status));
-    print_line(&t);
+    print_ended("child", status);
     return NULL;
+}
+
+void print_ended(const char *what, int status)
+{
+    text t = {NULL, 0, 0};
+    if (WIFSIGNALED(status))
+        text_addf(&t, "%s killed by %s", what, signal_name(WTERMSIG(status)));
+    else
+        text_addf(&t, "%s exit %d", what, WEXITSTATUS(status));
+    print_line(&t);
 }
 
 /* Python-level signal handlers: the C handler only notes the signal; the
@@ -338,6 +354,8 @@ static pyexc *exec_step(const step *s, frame *f)
         abort(); /* os.abort(): SIGABRT, no handler runs */
     case OP_FORK:
         return fork_step(s, f);
+    case OP_PROCESS:
+        return process_step(s);
     }
     return NULL;
 }

@@ -10,7 +10,7 @@
 #include "pyvalue.h"
 #include "runtime.h"
 
-runtime rt = {NULL, NULL, NULL, -1};
+runtime rt = {NULL, NULL, NULL, -1, NULL, NULL};
 
 static const char USAGE[] =
     "usage: atx-case-runner [--profile X.Y] [--cases-root DIR] [--check] CASE.yaml [EVENTS_FD]\n"
@@ -22,6 +22,8 @@ static const char USAGE[] =
     "                    holds clauses.yaml); its clauses.yaml is the clause catalogue\n"
     "  --check           only load and validate the case: prints nothing when it is\n"
     "                    well formed, else FILE:LINE: MESSAGE; exit 0 or 2\n"
+    "  --child M:LINE:N  be the child of the process step at LINE, number N, started\n"
+    "                    by M (spawn or forkserver); no event log\n"
     "  EVENTS_FD         a descriptor for the structured event log\n"
     "Exit status: the case's own; 2 for a usage error or a malformed case.\n";
 
@@ -81,6 +83,7 @@ int runner_uncaught(pyexc *e)
 int main(int argc, char **argv)
 {
     const char *profile_name = NULL, *root_arg = NULL, *path = NULL, *fd_arg = NULL;
+    const char *child = NULL;
     char *root;
     char clauses[4096], err[1024];
     int check = 0, i;
@@ -96,6 +99,8 @@ int main(int argc, char **argv)
             profile_name = argv[++i];
         } else if (strcmp(argv[i], "--cases-root") == 0 && i + 1 < argc) {
             root_arg = argv[++i];
+        } else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
+            child = argv[++i];
         } else if (strcmp(argv[i], "--check") == 0) {
             check = 1;
         } else if (argv[i][0] == '-' || (path != NULL && fd_arg != NULL)) {
@@ -128,19 +133,23 @@ int main(int argc, char **argv)
         free(root);
         return 2;
     }
-    free(root);
     if (check) {
+        free(root);
         case_free(&c);
         return 0;
     }
     rt.c = &c;
     rt.profile = options.profile;
+    rt.profile_arg = profile_name;
+    rt.cases_root = root; /* kept: spawn children are told it */
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
     if (atx_registry_new(&options, &rt.registry) != 0 || atx_process_install(rt.registry) != 0) {
         fputs("atx-case-runner: cannot set up the registry\n", stderr);
         return 70;
     }
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (child != NULL)
+        process_child_main(child);
     {
         text start = {NULL, 0, 0};
         text_addf(&start, "start %zu", atx_count(rt.registry));
@@ -149,7 +158,9 @@ int main(int argc, char **argv)
     }
     memset(&f, 0, sizeof f);
     f.name = "<module>";
-    raised = exec_steps(&c.main, &f);
+    raised = exec_steps(&c.module, &f);
+    if (raised == NULL)
+        raised = exec_steps(&c.main, &f);
     /* Like Python, the objects and the case stay alive until the process is gone. */
     if (raised != NULL)
         return runner_uncaught(raised);

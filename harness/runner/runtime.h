@@ -19,11 +19,15 @@ typedef struct pyobj {
     struct pyobj *next;        /* every object made, kept until the process ends */
 } pyobj;
 
+/* What a SystemExit was raised with: multiprocessing up to 3.8 reads args, not code. */
+typedef enum exit_arg { EXIT_ARG_ABSENT, EXIT_ARG_NONE, EXIT_ARG_OTHER } exit_arg;
+
 /* A raised Python exception; its base is what libatx carries. */
 typedef struct pyexc {
     atx_failure base;
     char *type;
     char *message;
+    exit_arg arg; /* SystemExit */
 } pyexc;
 
 /* The interpreter: one case, one registry, one process. */
@@ -32,6 +36,8 @@ typedef struct runtime {
     atx_registry *registry;
     const atx_profile *profile;
     int events_fd; /* -1: no event log */
+    const char *profile_arg; /* what --profile said (NULL: the default) */
+    const char *cases_root;
 } runtime;
 
 extern runtime rt;
@@ -67,6 +73,16 @@ pyexc *exec_steps(const steps *s, frame *f);
 
 /* Waits for the non-daemon threads, as Python does when main ends. */
 void runner_join_threads(void);
+/* How a child ended, as its parent prints it (prelude.py's _ended): "WHAT exit N"
+ * or "WHAT killed by SIGNAME"; status is what waitpid gave. */
+void print_ended(const char *what, int status);
+/* Forgets the threads of the parent (a forked child has only the forking one). */
+void runner_forget_threads(void);
+
+/* multiprocessing (multiproc.c): the process step, run in the parent; and the
+ * child of a spawn or forkserver start, run by `atx-case-runner --child`. */
+pyexc *process_step(const step *s);
+_Noreturn void process_child_main(const char *spec);
 
 /* How main ends when an exception escapes it (main.c): the status to exit with;
  * may end the process itself (KeyboardInterrupt from 3.8). */

@@ -165,6 +165,13 @@ typedef enum atx_run_order {
     ATX_RUN_COPY
 } atx_run_order;
 
+/* multiprocessing's start methods (Lib/multiprocessing/context.py). */
+typedef enum atx_start_method {
+    ATX_START_FORK,       /* the child is a fork of the parent: it inherits the registry */
+    ATX_START_SPAWN,      /* a fresh interpreter that imports the main module again */
+    ATX_START_FORKSERVER  /* a fork of a server process; the main module is imported again */
+} atx_start_method;
+
 typedef struct atx_profile {
     const char *name;                /* "3.11" */
     int check_callable;              /* register() rejects non-callables (3.x) */
@@ -193,6 +200,16 @@ typedef struct atx_profile {
                                         entry == func (3.0-3.13) */
     const char *missing_function;    /* the AttributeError message (a format taking the
                                         name) for a function the era lacks */
+    atx_start_method default_start;  /* multiprocessing's default on Linux: fork up to
+                                        3.13, forkserver from 3.14 (gh-84559) */
+    int child_runs_handlers;         /* a multiprocessing child started by fork or
+                                        forkserver empties the registry it starts with and
+                                        runs the handlers registered in it before it
+                                        _exits (3.13+, gh-83856); before, it _exits
+                                        without running any */
+    int child_exit_none_is_zero;     /* a multiprocessing child whose target calls
+                                        sys.exit() or sys.exit(None) exits 0 (3.9+);
+                                        before, 1, printing "None" for sys.exit(None) */
 } atx_profile;
 
 /* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */
@@ -315,6 +332,18 @@ _Noreturn void atx_process_exit_now(int status);
  * disposition restored: no handler runs. Returns only if the signal does not end
  * the process, with ATX_EINVAL. */
 int atx_process_kill(int signal_number);
+
+/* multiprocessing's child of a fork or forkserver start, as CPython's
+ * popen_fork.py and forkserver.py run it. atx_process_child_begin is called in
+ * the child before its target runs: with profile->child_runs_handlers (3.13+)
+ * it empties the registry (atexit._clear()), so inherited handlers never run
+ * there. Returns 0, or what atx_clear returns. atx_process_child_end ends the
+ * child with status: with child_runs_handlers it first runs the registry (its
+ * failures are reported, none is re-raised), then, in every version, _exits
+ * as atx_process_exit_now does: the installed exit hook does not run. Not
+ * thread-safe: call them from the child's only thread. */
+int atx_process_child_begin(atx_registry *registry);
+_Noreturn void atx_process_child_end(atx_registry *registry, int status);
 
 #ifdef __cplusplus
 }

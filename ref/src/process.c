@@ -1,5 +1,6 @@
-/* process.c - the process layer: the default registry, and running a registry when the
- * C process ends normally (return from main, exit()), as Python does at shutdown. */
+/* process.c - the process layer: the default registry, running a registry when the C
+ * process ends normally (return from main, exit()), as Python does at shutdown, _exit,
+ * signals, and the start and end of multiprocessing's forked children. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,4 +104,23 @@ int atx_process_install(atx_registry *registry)
         installed = registry;
     pthread_mutex_unlock(&install_lock);
     return err;
+}
+
+/* 3.13+ popen_fork.py and forkserver.py: atexit._clear() before the target. */
+int atx_process_child_begin(atx_registry *registry)
+{
+    if (!atx_registry_profile(registry)->child_runs_handlers)
+        return 0;
+    return atx_clear(registry);
+}
+
+/* ...and atexit._run_exitfuncs() in the finally before os._exit(code); earlier
+ * versions go straight to os._exit. */
+void atx_process_child_end(atx_registry *registry, int status)
+{
+    atx_failure *failure = NULL;
+    if (atx_registry_profile(registry)->child_runs_handlers
+        && atx_run(registry, &failure) == ATX_ERAISED)
+        atx_failure_release(failure);
+    atx_process_exit_now(status);
 }

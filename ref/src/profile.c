@@ -12,22 +12,28 @@ typedef struct era {
 /* Switches, in atx_profile order: check_callable, has_unregister, has_ncallbacks,
  * has_clear, reraise_last, report_exit, header, colon_on_empty_message, run_order,
  * traceback_always, shutdown_reraise, interrupt_kills, unregister_newest_first,
- * compare_argument_first, missing_function. */
+ * compare_argument_first, missing_function, default_start, child_runs_handlers,
+ * child_exit_none_is_zero. */
 #define MISSING_2 "'module' object has no attribute '%s'"
 #define MISSING_3 "module 'atexit' has no attribute '%s'"
+#define FORK ATX_START_FORK
 static const era ERAS[] = {
     /* Lib/atexit.py: no checks, no private API; re-raises; pops until empty;
      * sys.exitfunc raises the last failure again at shutdown. */
-    {2, 7, 7, {"2.7", 0, 0, 0, 0, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_POP, 1, 1, 0, 0, 0, MISSING_2}},
+    {2, 7, 7, {"2.7", 0, 0, 0, 0, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_POP, 1, 1, 0, 0, 0, MISSING_2, FORK, 0, 0}},
     /* Modules/atexitmodule.c; SystemExit silent, the last failure re-raised. */
-    {3, 0, 7, {"3.0-3.7", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 0, 0, 0, MISSING_3}},
+    {3, 0, 7, {"3.0-3.7", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 0, 0, 0, MISSING_3, FORK, 0, 0}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
-    {3, 8, 9, {"3.8-3.9", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3}},
+    {3, 8, 8, {"3.8", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 0}},
+    /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
+    {3, 9, 9, {"3.9", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 1}},
     /* bpo-42639: failures go to the unraisable hook, nothing re-raised. */
-    {3, 10, 12, {"3.10-3.12", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_COLON, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3}},
-    {3, 13, 13, {"3.13", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3}},
-    /* The registry becomes a list, newest first; a run calls a copy of it. */
-    {3, 14, 14, {"3.14", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_COPY, 0, 0, 1, 1, 1, MISSING_3}},
+    {3, 10, 12, {"3.10-3.12", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_COLON, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 1}},
+    /* multiprocessing children of fork and forkserver run their own handlers. */
+    {3, 13, 13, {"3.13", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 1, 1}},
+    /* The registry becomes a list, newest first; a run calls a copy of it;
+     * multiprocessing starts by forkserver. */
+    {3, 14, 14, {"3.14", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_COPY, 0, 0, 1, 1, 1, MISSING_3, ATX_START_FORKSERVER, 1, 1}},
 };
 
 /* Reads "X.Y" or "X.Y.Z" (decimal parts); 0 when the text is not a version. */
@@ -67,5 +73,5 @@ const atx_profile *atx_profile_find(const char *version)
 
 const atx_profile *atx_profile_default(void)
 {
-    return &ERAS[3].profile;
+    return &ERAS[4].profile; /* 3.11 */
 }

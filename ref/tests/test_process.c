@@ -162,6 +162,63 @@ static void test_process_2_7_shutdown_reraises(void **state)
     assert_string_equal(err, "bye\n");
 }
 
+/* A multiprocessing fork child in profile `version`: the parent's registry holds
+ * "inherited;"; the child begins, registers "own;" and ends with status 5, the
+ * registry also installed for exit(). Returns what the handlers wrote. */
+static const char *fork_child_output(const char *version)
+{
+    static char buf[64];
+    static atx_callable inherited = {&MARK}, own = {&MARK};
+    static char inherited_mark[] = "inherited;", own_mark[] = "own;";
+    atx_registry_options options = {NULL, atx_profile_find(version), NULL, NULL};
+    atx_registry *r = NULL;
+    atx_args *args = NULL;
+    int fds[2], status;
+    size_t used = 0;
+    ssize_t n;
+    pid_t pid;
+    assert_int_equal(atx_registry_new(&options, &r), 0);
+    assert_int_equal(atx_args_new(NULL, &args), 0);
+    assert_int_equal(atx_args_push(args, inherited_mark, NULL), 0);
+    assert_int_equal(atx_register(r, &inherited, args, NULL), 0);
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        pipe_fd = fds[1];
+        args = NULL;
+        if (atx_process_install(r) || atx_process_child_begin(r) || atx_args_new(NULL, &args)
+            || atx_args_push(args, own_mark, NULL) || atx_register(r, &own, args, NULL))
+            _exit(90);
+        atx_process_child_end(r, 5);
+    }
+    close(fds[1]);
+    while (used < sizeof buf - 1 && (n = read(fds[0], buf + used, sizeof buf - 1 - used)) > 0)
+        used += (size_t)n;
+    buf[used] = '\0';
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 5);
+    atx_registry_free(r);
+    return buf;
+}
+
+static void test_process_child_up_to_3_12_runs_nothing(void **state)
+{
+    (void)state;
+    assert_string_equal(fork_child_output("3.12"), "");
+    assert_string_equal(fork_child_output("2.7"), "");
+}
+
+static void test_process_child_from_3_13_runs_only_its_own(void **state)
+{
+    (void)state;
+    assert_string_equal(fork_child_output("3.13"), "own;");
+    assert_string_equal(fork_child_output("3.14"), "own;");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_process_default_registry_is_one),
         cmocka_unit_test(test_process_kill_with_a_harmless_signal_returns),
         cmocka_unit_test(test_process_2_7_shutdown_reraises),
+        cmocka_unit_test(test_process_child_up_to_3_12_runs_nothing),
+        cmocka_unit_test(test_process_child_from_3_13_runs_only_its_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,8 +8,8 @@ static void test_profile_versions_map_to_their_era(void **state)
     assert_string_equal(atx_profile_find("2.7.18")->name, "2.7");
     assert_string_equal(atx_profile_find("3.6")->name, "3.0-3.7");
     assert_string_equal(atx_profile_find("3.7.16")->name, "3.0-3.7");
-    assert_string_equal(atx_profile_find("3.8")->name, "3.8-3.9");
-    assert_string_equal(atx_profile_find("3.9.18")->name, "3.8-3.9");
+    assert_string_equal(atx_profile_find("3.8")->name, "3.8");
+    assert_string_equal(atx_profile_find("3.9.18")->name, "3.9");
     assert_string_equal(atx_profile_find("3.10")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.12.1")->name, "3.10-3.12");
     assert_string_equal(atx_profile_find("3.13")->name, "3.13");

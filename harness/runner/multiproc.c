@@ -1,0 +1,167 @@
+/* multiproc.c - multiprocessing.Process(target=...).start() then .join(): the child of
+ * each start method, run as CPython's Lib/multiprocessing runs it, and its status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pyvalue.h"
+#include "runtime.h"
+
+/* multiprocessing's _process_counter: the N of "Process-N", counted per process. */
+static int process_counter;
+
+static atx_start_method start_method(const char *name)
+{
+    if (name == NULL)
+        return rt.profile->default_start;
+    if (strcmp(name, "spawn") == 0)
+        return ATX_START_SPAWN;
+    return strcmp(name, "forkserver") == 0 ? ATX_START_FORKSERVER : ATX_START_FORK;
+}
+
+/* A process's name: its class's name and number; the class is Process, or, from a
+ * context of get_context(METHOD), that method's own (SpawnProcess, ...). */
+static void process_name(text *out, const step *s, int number)
+{
+    const char *cls = s->start == NULL ? "Process"
+                      : strcmp(s->start, "spawn") == 0 ? "SpawnProcess"
+                      : strcmp(s->start, "forkserver") == 0 ? "ForkServerProcess" : "ForkProcess";
+    text_addf(out, "%s-%d", cls, number);
+}
+
+/* BaseProcess._bootstrap: runs the target and turns how it ended into the child's
+ * status. A SystemExit gives its code, as at the top level, except that up to 3.8
+ * args are read, not code: SystemExit() (sys.exit(), sys.exit(None)) is 1, and
+ * SystemExit(None) prints "None" and is 1 (clause process.exit-status). Anything
+ * else prints "Process NAME:" and the traceback, and is 1. */
+static int bootstrap(const step *s, int number)
+{
+    frame f;
+    pyexc *raised;
+    int status = 1;
+    memset(&f, 0, sizeof f);
+    f.name = "<process>";
+    raised = exec_steps(s->child, &f);
+    if (raised == NULL)
+        return 0;
+    if (!(raised->base.flags & ATX_FAILURE_EXIT)) {
+        text t = {NULL, 0, 0};
+        text_add(&t, "Process ");
+        process_name(&t, s, number);
+        text_add(&t, ":\nTraceback (most recent call last):\n");
+        exc_text(&t, &raised->base);
+        fprintf(stderr, "%s\n", text_str(&t));
+        text_free(&t);
+    } else if (!rt.profile->child_exit_none_is_zero && raised->arg != EXIT_ARG_OTHER) {
+        if (raised->arg == EXIT_ARG_NONE)
+            fputs("None\n", stderr);
+    } else {
+        status = raised->base.exit_code;
+        if (raised->base.flags & ATX_FAILURE_EXIT_PRINTS)
+            fprintf(stderr, "%s\n", raised->message);
+    }
+    atx_failure_release(&raised->base);
+    return status;
+}
+
+/* spawn and forkserver children are fresh processes: this runner again, told
+ * which process step to run (process_child_main). */
+static _Noreturn void exec_child(const step *s, int number, atx_start_method method)
+{
+    char spec[64];
+    const char *argv[10];
+    int n = 0;
+    snprintf(spec, sizeof spec, "%s:%d:%d", method == ATX_START_SPAWN ? "spawn" : "forkserver",
+             s->line, number);
+    argv[n++] = "atx-case-runner";
+    if (rt.profile_arg != NULL) {
+        argv[n++] = "--profile";
+        argv[n++] = rt.profile_arg;
+    }
+    argv[n++] = "--cases-root";
+    argv[n++] = rt.cases_root;
+    argv[n++] = "--child";
+    argv[n++] = spec;
+    argv[n++] = rt.c->path;
+    argv[n] = NULL;
+    execv("/proc/self/exe", (char *const *)argv);
+    perror("atx-case-runner: cannot start a spawn child");
+    _exit(70);
+}
+
+pyexc *process_step(const step *s)
+{
+    atx_start_method method = start_method(s->start);
+    int number = ++process_counter, status;
+    pid_t pid = fork();
+    if (pid < 0)
+        return exc_new("OSError", "fork failed", 0);
+    if (pid == 0) {
+        if (method != ATX_START_FORK)
+            exec_child(s, number, method);
+        /* popen_fork.py: the child inherits everything, registry included. */
+        runner_forget_threads();
+        if (atx_process_child_begin(rt.registry) != 0)
+            _exit(70);
+        atx_process_child_end(rt.registry, bootstrap(s, number));
+    }
+    if (waitpid(pid, &status, 0) != pid)
+        return exc_new("OSError", "waitpid failed", 0);
+    print_ended("process", status);
+    return NULL;
+}
+
+/* The process step at line (main's, or a forked child's). */
+static const step *find_process(const steps *list, int line)
+{
+    size_t i;
+    for (i = 0; i < list->count; i++) {
+        const step *s = &list->items[i];
+        const step *found = NULL;
+        if (s->op == OP_PROCESS && s->line == line)
+            return s;
+        if (s->op == OP_FORK && (found = find_process(s->child, line)) != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+/* Importing the main module again (as __mp_main__) runs its module level. */
+static void import_main_module(void)
+{
+    frame f;
+    pyexc *raised;
+    memset(&f, 0, sizeof f);
+    f.name = "<module>";
+    raised = exec_steps(&rt.c->module, &f);
+    if (raised != NULL)
+        exit(runner_uncaught(raised));
+}
+
+/* spec is "METHOD:LINE:N". forkserver.py (3.13+: empties the registry first),
+ * then the import, the target, and _exit through the process layer; spawn.py's
+ * spawn_main: the import, the target, then sys.exit(status): the interpreter's
+ * shutdown runs the handlers. */
+void process_child_main(const char *spec)
+{
+    char method[16];
+    int line, number;
+    const step *s = NULL;
+    if (sscanf(spec, "%15[a-z]:%d:%d", method, &line, &number) == 3)
+        s = find_process(&rt.c->main, line);
+    if (s == NULL || (strcmp(method, "spawn") != 0 && strcmp(method, "forkserver") != 0)) {
+        fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:LINE:N naming a "
+                        "process step, not '%s'\n", spec);
+        exit(2);
+    }
+    if (strcmp(method, "forkserver") == 0) {
+        if (atx_process_child_begin(rt.registry) != 0)
+            exit(70);
+        import_main_module();
+        atx_process_child_end(rt.registry, bootstrap(s, number));
+    }
+    import_main_module();
+    exit(bootstrap(s, number));
+}
