@@ -66,6 +66,14 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
 # escaping a thread is printed by each version's threading module its own way).
 NOT_IN_THREADS = ("raise", "exit", "os_exit", "kill", "abort", "fork", "thread")
 NO_VALUE = object()
+# What an implementation may lack (atx-conform --lacks), and the operations needing each;
+# "process-exit" is also needed by every exit path but normal.
+CAPABILITIES = ("fork", "processes", "signals", "threads", "process-exit")
+NEEDS: Dict[str, Tuple[str, ...]] = {
+    "fork": ("fork",), "process": ("processes",), "kill": ("signals",),
+    "on_signal": ("signals",), "thread": ("threads",), "os_exit": ("process-exit",),
+    "abort": ("process-exit",),
+}
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,21 @@ class Case:
 
     def __post_init__(self) -> None:
         self.area = self.id.split("/", 1)[0]
+
+    @property
+    def needs(self) -> List[str]:
+        """What the case needs of an implementation beyond atexit itself (CAPABILITIES):
+        a target that lacks one reports the case not applicable."""
+        found = set()
+        if self.exit_path != "normal":
+            found.add("process-exit")
+        bodies = [self.module, self.main] + [h.body for h in self.handlers.values()]
+        bodies += [h.eq for h in self.handlers.values() if h.eq is not None]
+        while bodies:
+            for step in bodies.pop():
+                found.update(NEEDS.get(step.op, ()))
+                bodies.append(step.child)
+        return sorted(found)
 
     def applies_to(self, version: Tuple[int, int]) -> bool:
         return ((self.min_version is None or version >= self.min_version)

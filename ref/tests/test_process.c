@@ -219,6 +219,34 @@ static void test_process_child_from_3_13_runs_only_its_own(void **state)
     assert_string_equal(fork_child_output("3.14"), "own;");
 }
 
+/* A profile whose children run handlers and whose runs re-raise (no CPython has
+ * both): the child still ends with its own status, the failure only reported. */
+static void test_process_child_end_discards_a_reraised_failure(void **state)
+{
+    int status;
+    pid_t pid;
+    (void)state;
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static atx_callable bad = {&FAILING};
+        static char value[] = "value";
+        atx_profile profile = *atx_profile_find("3.9");
+        atx_registry_options options = {NULL, &profile, NULL, NULL};
+        atx_registry *r = NULL;
+        atx_args *args = NULL;
+        profile.child_runs_handlers = 1;
+        if (freopen("/dev/null", "w", stderr) == NULL || atx_registry_new(&options, &r)
+            || atx_process_child_begin(r) || atx_args_new(NULL, &args)
+            || atx_args_push(args, value, NULL) || atx_register(r, &bad, args, NULL))
+            _exit(90);
+        atx_process_child_end(r, 7);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_process_2_7_shutdown_reraises),
         cmocka_unit_test(test_process_child_up_to_3_12_runs_nothing),
         cmocka_unit_test(test_process_child_from_3_13_runs_only_its_own),
+        cmocka_unit_test(test_process_child_end_discards_a_reraised_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
