@@ -71,8 +71,9 @@ $(RUNNER): $(RUNNER_OBJ) $(ATX_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lyaml $(LDLIBS)
 
 # ---- dependencies: the Debian packages every target needs -----------------
+# (chromium renders the HTML report in its test; python3-lxml validates JUnit XML.)
 DEB_PACKAGES := gcc make pkg-config libyaml-dev libcmocka-dev gcovr \
-                python3 python3-yaml python3-pytest
+                python3 python3-yaml python3-pytest python3-lxml chromium
 deps:
 	@sh tools/deps.sh $(DEB_PACKAGES)
 	@command -v node >/dev/null && command -v npm >/dev/null || sh tools/deps.sh nodejs npm
@@ -102,6 +103,10 @@ conformance: deps runner pyodide
 
 coverage: deps
 	$(PYTHON) coverage/run.py
+
+# Cold full matrix against the start-up floor, warm re-run against cold: reports/bench.json.
+bench: deps runner pyodide
+	$(PYTHON) harness/bench.py --report-dir reports
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig

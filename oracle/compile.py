@@ -144,11 +144,11 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "os_exit":
         return ["os._exit(%d)" % step.arg]
     if op == "kill":
-        return ["os.kill(os.getpid(), signal.%s)" % step.text]
+        return ["import signal", "os.kill(os.getpid(), signal.%s)" % step.text]
     if op == "abort":
         return ["os.abort()"]
     if op == "on_signal":
-        return ["signal.signal(signal.%s, lambda _signum, _frame: %s())"
+        return ["import signal", "signal.signal(signal.%s, lambda _signum, _frame: %s())"
                 % (step.text, ref_source(step.ref))]
     if op == "thread":
         body = "_thread_body_%d" % step.line

@@ -24,6 +24,7 @@ class Outcome:
     truncated: bool
     seconds: float
     not_applicable: str = ""  # why an oracle could not run this case at all
+    error: str = ""  # why the implementation could not be run (a broken installation)
 
     def status_text(self) -> str:
         if self.timed_out:

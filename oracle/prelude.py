@@ -5,7 +5,6 @@ from __future__ import print_function
 
 import atexit
 import os
-import signal
 import sys
 import types
 
@@ -78,15 +77,21 @@ def _returned(result, func):
           + (" (same object)" if result is func else " (another object)"))
 
 
-_SIGNAL_NAMES = dict((getattr(signal, name), name) for name in (
-    "SIGABRT", "SIGHUP", "SIGINT", "SIGKILL", "SIGSEGV", "SIGTERM", "SIGUSR1"))
+def _signal_name(number):
+    """How reports name a signal (the C runner's signal_name). signal is imported here
+    only: importing it costs more than all the rest of a program."""
+    import signal
+    for name in ("SIGABRT", "SIGHUP", "SIGINT", "SIGKILL", "SIGSEGV", "SIGTERM", "SIGUSR1"):
+        if getattr(signal, name) == number:
+            return name
+    return "signal " + str(number)
 
 
 def _ended(what, code):
     """How a child ended, as its parent sees it: code is the exit status, or -N
     when signal N killed it (multiprocessing's exitcode)."""
     if code < 0:
-        print(what + " killed by " + _SIGNAL_NAMES.get(-code, "signal " + str(-code)))
+        print(what + " killed by " + _signal_name(-code))
     else:
         print(what + " exit " + str(code))
 

@@ -6,6 +6,7 @@ process, so a case that needs a real end (an exception escaping main,
 handlers left for shutdown) comes back not applicable, never passed.
 """
 
+import hashlib
 import json
 import os
 import select
@@ -31,16 +32,35 @@ def available() -> Tuple[bool, str]:
     return True, ""
 
 
+def installed_version() -> Tuple[int, int, int]:
+    """The CPython version of the installed Pyodide (its lock file's info.python)."""
+    path = os.path.join(HERE, "node_modules", "pyodide", "pyodide-lock.json")
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = json.load(stream)["info"]["python"]
+        return tuple(int(part) for part in text.split(".")[:3])  # type: ignore
+    except (OSError, ValueError, KeyError) as error:
+        raise RuntimeError("cannot read Pyodide's version from %s: %s" % (path, error)) from None
+
+
 class PyodideOracle:
     """A long-lived node process serving one program at a time."""
 
     implementation = "Pyodide"
 
     def __init__(self) -> None:
+        """Reads the version from the installed package; node starts at the first run,
+        so a run whose results all come from the cache never starts it."""
         self._lock = threading.Lock()
         self._process: Optional["subprocess.Popen[str]"] = None
-        self.version: Tuple[int, int, int] = (0, 0, 0)
-        self._start()
+        self.version: Tuple[int, int, int] = installed_version()
+
+    @property
+    def identity(self) -> str:
+        """What decides this oracle's behaviour: the package's version and the runner."""
+        with open(RUNNER, "rb") as stream:
+            runner = hashlib.sha256(stream.read()).hexdigest()
+        return "pyodide %s runner %s" % (".".join(map(str, self.version)), runner)
 
     @property
     def name(self) -> str:
@@ -58,7 +78,11 @@ class PyodideOracle:
         if ready is None or "ready" not in ready:
             self.close()
             raise RuntimeError("Pyodide did not start (node %s)" % RUNNER)
-        self.version = tuple(int(part) for part in ready["ready"].split("."))  # type: ignore
+        started = tuple(int(part) for part in ready["ready"].split("."))
+        if started != self.version:
+            self.close()
+            raise RuntimeError("Pyodide says it is Python %s, its package %s"
+                               % (ready["ready"], ".".join(map(str, self.version))))
 
     def _read_line(self, timeout: float) -> Optional[dict]:
         assert self._process is not None and self._process.stdout is not None
@@ -85,7 +109,12 @@ class PyodideOracle:
         with self._lock:
             started = time.monotonic()
             if self._process is None:
-                self._start()
+                try:
+                    self._start()
+                except RuntimeError as error:
+                    outcome = Outcome(self.command(program), "", "", None, False, False, 0.0)
+                    outcome.error = str(error)
+                    return outcome
             assert self._process is not None and self._process.stdin is not None
             self._process.stdin.write(json.dumps({"program": program}) + "\n")
             self._process.stdin.flush()

@@ -3,23 +3,27 @@
 import argparse
 import fnmatch
 import os
+import random
 import shlex
 import sys
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from harness.conform import drift
+from harness.conform.cache import Cache
+from harness.conform.progress import Progress
 from harness.conform import reports as report_files
 from harness.conform import expectations
 from harness.conform.expectations import Expectations
 from harness.conform.suite import UNEXPECTED, Pairing, counts, load_cases, run_suite
 from oracle.yamlnodes import CaseError
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
-from oracle.casefile import load_clauses
+from oracle.casefile import CAPABILITIES, load_clauses
 from oracle import pyodide
 from oracle.interpreters import default_oracle, discover, identify, identify_command
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
+DEFAULT_CACHE = os.path.join(REPO, "build", "conform-cache")
 
 DESCRIPTION = """\
 Runs the atexit conformance suite: every selected case (cases/README.md) on the
@@ -48,6 +52,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="another Python implementation to check, as a command that runs a "
                              "script file, e.g. pypy=\"pypy3 -S -u\"; it is compared with the "
                              "CPython of its language version (repeatable)")
+    parser.add_argument("--lacks", action="append", default=[], metavar="NAME=CAPABILITY,...",
+                        help="declare what --target NAME cannot do, from: %s; cases needing it "
+                             "are reported n/a, never passed (repeatable)"
+                             % ", ".join(CAPABILITIES))
     parser.add_argument("--baseline", metavar="X.Y",
                         help="the CPython version --target implementations are compared with "
                              "(default: their own language version, detected by running them)")
@@ -71,7 +79,18 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="the cases folder (default: %(default)s)")
     parser.add_argument("--report-dir", default="reports",
                         help="where reports are written (default: %(default)s)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    parser.add_argument("--seed", type=int,
+                        help="shuffle the order runs are scheduled in with this seed, to show "
+                             "that results do not depend on it (default: a random seed, "
+                             "printed and recorded in the reports)")
+    parser.add_argument("--cache-dir", default=DEFAULT_CACHE,
+                        help="where results are cached, keyed by the case's content, the "
+                             "interpreter's identity and the reference build "
+                             "(default: %(default)s)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="run everything again, neither reading nor writing the cache")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print only the summary (no progress, no failure details)")
     return parser.parse_args(argv)
 
 
@@ -132,8 +151,26 @@ def oracles(args) -> List[Union[Python, Pyodide]]:
     return chosen
 
 
+def declared_lacks(args) -> Dict[str, Tuple[str, ...]]:
+    """--lacks NAME=CAP,...: each NAME a --target label, each CAP a known capability."""
+    labels = [spec.partition("=")[0] for spec in args.target]
+    lacks: Dict[str, Tuple[str, ...]] = {}
+    for spec in args.lacks:
+        label, _, names = spec.partition("=")
+        wanted = tuple(name.strip() for name in names.split(",") if name.strip())
+        if label not in labels:
+            raise SystemExit("atx-conform: --lacks %s: no --target is named %r" % (spec, label))
+        unknown = [name for name in wanted if name not in CAPABILITIES]
+        if unknown or not wanted:
+            raise SystemExit("atx-conform: --lacks %s: capabilities are: %s"
+                             % (spec, ", ".join(CAPABILITIES)))
+        lacks[label] = lacks.get(label, ()) + wanted
+    return lacks
+
+
 def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
     """A pairing per --target, with the CPython of its language version as the oracle."""
+    lacks = declared_lacks(args)
     pairings = []
     for spec in args.target:
         label, _, command = spec.partition("=")
@@ -154,7 +191,9 @@ def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
                              % (label, found.short_version, language))
         print("target %s: %s %s, compared with %s" % (
             label, found.implementation, ".".join(map(str, found.version)), baseline[0].name))
-        target = ThirdParty(label, prefix, found.version[:2])  # type: ignore
+        target = ThirdParty(label, prefix, found.version[:2],  # type: ignore
+                            "%s %s" % (found.implementation, ".".join(map(str, found.version))),
+                            lacks.get(label, ()))
         pairings.append(Pairing(baseline[0], target))
     return pairings
 
@@ -197,7 +236,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         if report.error:
             print("malformed case: %s" % report.error, file=sys.stderr)
     # Generated programs stay beside the reports, so every repro command works later.
-    run_suite(reports, pairings, os.path.abspath(args.report_dir), args.jobs, args.timeout)
+    cache = Cache(None if args.no_cache else args.cache_dir)
+    seed = args.seed if args.seed is not None else random.randrange(1 << 31)
+    if not args.quiet:
+        print("seed %d, %d jobs, cache %s" % (seed, args.jobs,
+                                              "off" if args.no_cache else args.cache_dir))
+    run_suite(reports, pairings, os.path.abspath(args.report_dir), args.jobs, args.timeout,
+              cache, None if args.quiet else Progress(), seed)
     for expectation in expectation_files:
         expectation.apply(reports)
     if args.update_expectations:
@@ -218,17 +263,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                         result.target_command, result.oracle_command, result.program))
     run_info = {"runner": os.path.abspath(args.runner),
                 "oracles": [{"name": p.oracle.name,
-                             "version": ".".join(map(str, p.oracle.version))}
+                             "version": ".".join(map(str, p.oracle.version)),
+                             "path": getattr(getattr(p.oracle, "interpreter", None), "path", None)}
                             for p in pairings],
                 "targets": [p.target.name for p in pairings],
                 "selection": {"patterns": args.patterns, "areas": args.area, "tags": args.tag,
-                              "clauses": args.clause, "shard": args.shard}}
+                              "clauses": args.clause, "shard": args.shard},
+                "seed": seed, "jobs": args.jobs,
+                "cache": {"folder": None if args.no_cache else os.path.abspath(args.cache_dir),
+                          "hits": cache.hits, "misses": cache.misses}}
     report_files.write_reports(args.report_dir, reports, run_info, clauses)
     print(report_files.summary_table(reports), end="")
     table = drift.drift(reports)
     print("behaviour drift: %d of %d cases differ between versions (%s/drift.md)"
           % (sum(1 for groups in table.values() if len(groups) > 1), len(table), args.report_dir))
-    print("reports: %s/conformance.json, %s/junit.xml, %s/drift.md"
-          % (args.report_dir, args.report_dir, args.report_dir))
+    print("reports: " + ", ".join("%s/%s" % (args.report_dir, name) for name in (
+        "conformance.json", "junit.xml", "drift.md", "index.html", "results.tap", "summary.md")))
     total = counts(reports)
     return 1 if any(total[status] for status in UNEXPECTED) else 0

@@ -6,11 +6,15 @@ Every file is written to a temporary name and renamed, so a report is whole or a
 import datetime
 import json
 import os
+import socket
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from harness.conform import drift
+from harness.conform.report_markdown import as_markdown
+from harness.conform.report_tap import as_tap
+from harness.conform.report_html import as_html
 from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STATUSES, UNEXPECTED,
                                    XFAIL, XPASS, CaseReport, counts)
 
@@ -33,7 +37,7 @@ def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
         entry: Dict[str, Any] = {"id": report.id, "path": report.path, "error": report.error or None}
         if case is not None:
             entry.update(description=case.description, area=case.area, clauses=case.clauses,
-                         tags=case.tags, exit=case.exit_path,
+                         tags=case.tags, exit=case.exit_path, needs=case.needs,
                          versions={"min": "%d.%d" % case.min_version if case.min_version else None,
                                    "max": "%d.%d" % case.max_version if case.max_version else None})
             for clause in case.clauses:
@@ -60,8 +64,14 @@ def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
     return json.dumps(document, indent=2) + "\n"
 
 
-def as_junit(reports: List[CaseReport]) -> str:
-    """One testsuite per target; classname is the case's area; a malformed case is an error."""
+def as_junit(reports: List[CaseReport], run_info: Optional[Dict[str, Any]] = None) -> str:
+    """One testsuite per target, with a timestamp and hostname; classname is the case's area;
+    a malformed case is an error. Each testcase's properties: its clauses and tags, the oracle,
+    target_version, baseline_version, and the run's seed when run_info has one.
+    Element order follows harness/tests/junit.xsd (the outcome, then the properties)."""
+    seed = (run_info or {}).get("seed")
+    stamp = datetime.datetime.now().replace(microsecond=0).isoformat()  # local, no zone, as Ant
+    host = socket.gethostname() or "localhost"
     suites: Dict[str, List[Any]] = OrderedDict()
     malformed = [report for report in reports if report.error]
     for report in reports:
@@ -70,10 +80,11 @@ def as_junit(reports: List[CaseReport]) -> str:
     root = ET.Element("testsuites", name="atx-conform")
     if malformed:
         suite = ET.SubElement(root, "testsuite", name="case-files", tests=str(len(malformed)),
-                              failures="0", errors=str(len(malformed)), skipped="0")
+                              failures="0", errors=str(len(malformed)), skipped="0",
+                              time="0.000", timestamp=stamp, hostname=host)
         for report in malformed:
             testcase = ET.SubElement(suite, "testcase", classname=report.id.split("/")[0],
-                                     name=report.id)
+                                     name=report.id, time="0.000")
             ET.SubElement(testcase, "error", message=report.error, type="malformed-case")
     for target, items in suites.items():
         statuses = [result.status for _, result in items]
@@ -82,16 +93,11 @@ def as_junit(reports: List[CaseReport]) -> str:
                               errors=str(statuses.count(ERROR)),
                               skipped=str(statuses.count(SKIP) + statuses.count(NOT_APPLICABLE)
                                           + statuses.count(XFAIL)),
-                              time="%.3f" % sum(result.seconds for _, result in items))
+                              time="%.3f" % sum(result.seconds for _, result in items),
+                              timestamp=stamp, hostname=host)
         for report, result in items:
             testcase = ET.SubElement(suite, "testcase", classname=report.case.area, name=report.id,
                                      time="%.3f" % result.seconds)
-            properties = ET.SubElement(testcase, "properties")
-            for clause in report.case.clauses:
-                ET.SubElement(properties, "property", name="clause", value=clause)
-            for tag in report.case.tags:
-                ET.SubElement(properties, "property", name="tag", value=tag)
-            ET.SubElement(properties, "property", name="oracle", value=result.oracle)
             if result.status == FAIL:
                 failure = ET.SubElement(testcase, "failure", message=result.reason, type="divergence")
                 failure.text = "%s\nrepro (target): %s\nrepro (oracle): %s\n" % (
@@ -102,6 +108,18 @@ def as_junit(reports: List[CaseReport]) -> str:
                 ET.SubElement(testcase, "error", message=result.reason, type="error")
             elif result.status in (SKIP, NOT_APPLICABLE, XFAIL):
                 ET.SubElement(testcase, "skipped", message=result.reason)
+            properties = ET.SubElement(testcase, "properties")
+            for clause in report.case.clauses:
+                ET.SubElement(properties, "property", name="clause", value=clause)
+            for tag in report.case.tags:
+                ET.SubElement(properties, "property", name="tag", value=tag)
+            ET.SubElement(properties, "property", name="oracle", value=result.oracle)
+            ET.SubElement(properties, "property", name="target_version",
+                          value=result.target_version)
+            ET.SubElement(properties, "property", name="baseline_version",
+                          value=result.baseline_version)
+            if seed is not None:
+                ET.SubElement(properties, "property", name="seed", value=str(seed))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -132,5 +150,8 @@ def summary_table(reports: List[CaseReport]) -> str:
 def write_reports(report_dir: str, reports: List[CaseReport], run_info: Dict[str, Any],
                   clauses: Dict[str, str]) -> None:
     _atomic_write(os.path.join(report_dir, "conformance.json"), as_json(reports, run_info, clauses))
-    _atomic_write(os.path.join(report_dir, "junit.xml"), as_junit(reports))
+    _atomic_write(os.path.join(report_dir, "junit.xml"), as_junit(reports, run_info))
     _atomic_write(os.path.join(report_dir, "drift.md"), drift.as_markdown(reports))
+    _atomic_write(os.path.join(report_dir, "results.tap"), as_tap(reports))
+    _atomic_write(os.path.join(report_dir, "summary.md"), as_markdown(reports, run_info))
+    _atomic_write(os.path.join(report_dir, "index.html"), as_html(reports, run_info, clauses))

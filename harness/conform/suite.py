@@ -1,11 +1,14 @@
 """Running the suite: every case on the oracle and on each target, in parallel, compared."""
 
 import os
+import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
 
+from harness.conform.cache import Cache, case_digest
 from harness.conform.compare import compare, transcript
+from harness.conform.progress import Progress
 from harness.conform.targets import (Pyodide, Python, Reference, ThirdParty, shell_command,
                                      write_program)
 from oracle.casefile import Case, CaseError, discover, load, load_clauses
@@ -32,6 +35,8 @@ class Result:
     program: str = ""
     seconds: float = 0.0
     oracle_version: str = ""     # X.Y of the oracle
+    target_version: str = ""     # what the target is, e.g. "libatx profile 3.11", "PyPy 3.9.18"
+    baseline_version: str = ""   # the oracle's full version, e.g. "3.11.2"
     oracle_transcript: str = ""  # what the oracle did, normalised (for the drift table)
 
 
@@ -66,7 +71,8 @@ def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None) -> List[C
     return reports
 
 
-def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Result:
+def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache: Cache,
+              digest: str) -> Result:
     oracle, target = pairing.oracle, pairing.target
     result = Result(target.name, oracle.name, PASS,
                     target_command=shell_command(target.command(case, workdir)),
@@ -74,14 +80,27 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Res
                     program=Python.program_path(case, workdir))
     version = oracle.version[:2]
     result.oracle_version = oracle.short_version
+    described = target.version  # text; a Python or Pyodide target gives a version tuple
+    result.target_version = (described if isinstance(described, str)
+                             else ".".join(map(str, described)))
+    result.baseline_version = ".".join(map(str, oracle.version))
     if not case.applies_to(version):
         result.status, result.reason = SKIP, "the case does not apply to Python %d.%d" % version
         return result
-    expected: Outcome = oracle.run(case, workdir, timeout)
+    for side in (oracle, target):
+        missing = [need for need in case.needs if need in side.lacks]
+        if missing:
+            result.status = NOT_APPLICABLE
+            result.reason = "the case needs %s, which %s lacks" % (", ".join(missing), side.name)
+            return result
+    expected: Outcome = cache.run(oracle, case, workdir, timeout, digest)
+    if expected.error:
+        result.status, result.reason = ERROR, "%s: %s" % (oracle.name, expected.error)
+        return result
     if expected.not_applicable:
         result.status, result.reason = NOT_APPLICABLE, expected.not_applicable
         return result
-    actual: Outcome = target.run(case, workdir, timeout)
+    actual: Outcome = cache.run(target, case, workdir, timeout, digest)
     result.seconds = expected.seconds + actual.seconds
     result.target_status, result.oracle_status = actual.status_text(), expected.status_text()
     if expected.timed_out or actual.timed_out:
@@ -98,17 +117,37 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float) -> Res
 
 
 def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
-              jobs: int, timeout: float) -> None:
-    """Fills each report's results (in case order, then pairing order)."""
+              jobs: int, timeout: float, cache: Optional[Cache] = None,
+              progress: Optional[Progress] = None, seed: int = 0) -> None:
+    """Fills each report's results (in case order, then pairing order); the runs are
+    scheduled in an order shuffled by seed."""
+    cache = cache or Cache(None)
     runnable = [report for report in reports if report.case is not None]
+    digests = {}
     for report in runnable:
-        write_program(report.case, workdir)
+        digests[report.id] = case_digest(report.case, write_program(report.case, workdir))
     work = [(report, pairing) for report in runnable for pairing in pairings]
+
+    def run_one(item):
+        report, pairing = item
+        result = _run_pair(report.case, pairing, workdir, timeout, cache, digests[report.id])
+        if progress is not None:
+            progress.done(result.status)
+        return result
+
+    if progress is not None:
+        progress.start(len(work))
+    order = list(range(len(work)))
+    random.Random(seed).shuffle(order)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(lambda item: _run_pair(item[0].case, item[1], workdir, timeout),
-                                work))
+        shuffled = list(pool.map(run_one, [work[i] for i in order]))
+    if progress is not None:
+        progress.finish()
+    results: List[Optional[Result]] = [None] * len(work)
+    for i, result in zip(order, shuffled):
+        results[i] = result
     for (report, _), result in zip(work, results):
-        report.results.append(result)
+        report.results.append(result)  # type: ignore
 
 
 def counts(reports: List[CaseReport]) -> Dict[str, int]:

@@ -1,10 +1,13 @@
 """What can run a case: the C reference (a profile of libatx) and Python interpreters."""
 
+import functools
 import os
 import shlex
+import shutil
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from harness.conform.cache import file_digest, file_identity
 from oracle.casefile import Case
 from oracle.compile import compile_case
 from oracle.execute import Outcome, run
@@ -18,10 +21,21 @@ class Reference:
     runner: str
     profile: str
     cases_root: str
+    lacks: Tuple[str, ...] = ()  # capabilities (casefile.CAPABILITIES): the reference has all
 
     @property
     def name(self) -> str:
         return "reference-%s" % self.profile
+
+    @property
+    def version(self) -> str:
+        return "libatx profile %s" % self.profile
+
+    @property
+    def identity(self) -> str:
+        """What decides its behaviour (cache.py): the runner's content and the profile."""
+        return "reference %s profile %s" % (runner_digest(file_identity(self.runner),
+                                                          self.runner), self.profile)
 
     def command(self, case: Case, workdir: str) -> List[str]:
         return [self.runner, "--profile", self.profile, "--cases-root", self.cases_root, case.path]
@@ -34,6 +48,7 @@ class Reference:
 class Python:
     """A Python interpreter running the case's generated program (the oracle, or a target)."""
     interpreter: Interpreter
+    lacks: Tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -46,6 +61,11 @@ class Python:
     @property
     def short_version(self) -> str:
         return self.interpreter.short_version
+
+    @property
+    def identity(self) -> str:
+        return "python %s %s" % (" ".join(self.interpreter.command("")),
+                                 file_identity(self.interpreter.path))
 
     @staticmethod
     def program_path(case: Case, workdir: str) -> str:
@@ -62,6 +82,10 @@ class Pyodide:
     """CPython 3.14 on WebAssembly: runs the same generated program in one long-lived
     node process; cases needing a real process end come back not applicable."""
 
+    # No processes, signals or threads in a browser-style runtime; a program that ends by
+    # an exception is found not applicable when it runs (PyodideOracle.run).
+    lacks = ("fork", "processes", "signals", "threads", "process-exit")
+
     def __init__(self, oracle: PyodideOracle) -> None:
         self.oracle = oracle
 
@@ -77,15 +101,14 @@ class Pyodide:
     def short_version(self) -> str:
         return self.oracle.short_version
 
+    @property
+    def identity(self) -> str:
+        return self.oracle.identity
+
     def command(self, case: Case, workdir: str) -> List[str]:
         return self.oracle.command(Python.program_path(case, workdir))
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
-        if case.exit_path != "normal":
-            outcome = Outcome(self.command(case, workdir), "", "", None, False, False, 0.0)
-            outcome.not_applicable = ("the exit path '%s' needs a real process end, which "
-                                      "Pyodide cannot give" % case.exit_path)
-            return outcome
         return self.oracle.run(Python.program_path(case, workdir), timeout)
 
 
@@ -96,16 +119,29 @@ class ThirdParty:
     label: str
     command_prefix: List[str]
     language: Tuple[int, int]
+    version: str = ""  # implementation and full version, as running it told, e.g. "PyPy 3.9.18"
+    lacks: Tuple[str, ...] = ()  # declared with --lacks NAME=CAPABILITY,...
 
     @property
     def name(self) -> str:
         return self.label
+
+    @property
+    def identity(self) -> str:
+        executable = shutil.which(self.command_prefix[0]) or self.command_prefix[0]
+        return "third-party %s %s" % (" ".join(self.command_prefix), file_identity(executable))
 
     def command(self, case: Case, workdir: str) -> List[str]:
         return self.command_prefix + [Python.program_path(case, workdir)]
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
         return run_program(self.command(case, workdir), case, workdir, timeout)
+
+
+@functools.lru_cache(maxsize=None)
+def runner_digest(identity: str, path: str) -> str:
+    """The runner's content hash, computed once per (path, size, mtime)."""
+    return file_digest(path)
 
 
 def run_program(command: List[str], case: Case, workdir: str, timeout: float) -> Outcome:

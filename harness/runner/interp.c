@@ -125,7 +125,7 @@ static pyexc *raise_step(const step *s)
     return e;
 }
 
-/* prelude.py's _SIGNAL_NAMES. */
+/* prelude.py's _signal_name. */
 static const char *signal_name(int sig)
 {
     static char other[32];

@@ -77,5 +77,6 @@ def test_summary_table_counts_by_area():
 def test_reports_are_written_whole(tmp_path):
     reports.write_reports(str(tmp_path), sample(), {}, {})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conformance.json", "drift.md",
-                                                          "junit.xml"]
+                                                          "index.html", "junit.xml",
+                                                          "results.tap", "summary.md"]
     json.loads((tmp_path / "conformance.json").read_text())

@@ -31,3 +31,27 @@ def test_a_target_that_is_not_python_is_a_usage_error(tmp_path):
     done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
                    "--target", "nothing=/bin/false", "run/lifo")
     assert done.returncode == 2 and "does not run as a Python" in done.stderr
+
+
+def test_a_capability_a_target_lacks_makes_its_cases_not_applicable(tmp_path):
+    # a "Python" without os.fork: the fork case is n/a for it, never passed or failed
+    done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
+                   "--target", "nofork=/usr/bin/python3 -I -S -u", "--lacks", "nofork=fork",
+                   "fork/child-ends-normally", "run/lifo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    status = {(case["id"], r["target"]): (r["status"], r["reason"])
+              for case in data["cases"] for r in case["results"]}
+    assert status[("fork/child-ends-normally", "nofork")] == (
+        "n/a", "the case needs fork, which nofork lacks")
+    assert status[("run/lifo", "nofork")][0] == "pass"
+    assert status[("fork/child-ends-normally", "reference-3.11")][0] == "pass"
+    case = next(c for c in data["cases"] if c["id"] == "fork/child-ends-normally")
+    assert case["needs"] == ["fork"]
+
+
+def test_lacks_names_a_target_and_known_capabilities(tmp_path):
+    for spec in ("ghost=fork", "same=teleport"):
+        done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
+                       "--target", "same=/usr/bin/python3 -I -S -u", "--lacks", spec, "run/lifo")
+        assert done.returncode == 2 and "--lacks %s" % spec in done.stderr

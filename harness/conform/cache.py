@@ -1,0 +1,88 @@
+"""The result cache: what one case did on one implementation, stored under a key made of
+everything that decides it, so that an unchanged re-run costs almost nothing.
+
+The key joins the implementation's identity (targets.py: the interpreter's path, version,
+size and modification time; the case runner's content hash and profile; Pyodide's version
+and runner) with the case's own digest (its file and its generated program). A run that
+timed out or could not start is never stored. Entries are written atomically.
+"""
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict
+from typing import Optional
+
+from oracle.casefile import Case
+from oracle.execute import Outcome
+
+
+def file_identity(path: str) -> str:
+    """A file as the cache sees it: real path, size and modification time."""
+    real = os.path.realpath(path)
+    try:
+        stat = os.stat(real)
+    except OSError:
+        return "%s missing" % real
+    return "%s %d %d" % (real, stat.st_size, stat.st_mtime_ns)
+
+
+def file_digest(path: str) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.sha256(stream.read()).hexdigest()
+
+
+def case_digest(case: Case, program_path: str) -> str:
+    """The case file and the program compiled from it (prelude and compiler included)."""
+    digest = hashlib.sha256()
+    for path in (case.path, program_path):
+        with open(path, "rb") as stream:
+            digest.update(stream.read())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Cache:
+    """A folder of outcomes; with folder None every lookup misses and nothing is stored."""
+
+    def __init__(self, folder: Optional[str]) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+
+    def run(self, side, case: Case, workdir: str, timeout: float, digest: str) -> Outcome:
+        """side.run(case, ...) unless an outcome is stored for (side.identity, digest)."""
+        if self.folder is None:
+            return side.run(case, workdir, timeout)
+        key = hashlib.sha256(("%s\0%s" % (side.identity, digest)).encode()).hexdigest()
+        path = os.path.join(self.folder, key[:2], key + ".json")
+        stored = self._load(path)
+        with self._lock:
+            if stored is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+        if stored is not None:
+            return stored
+        outcome = side.run(case, workdir, timeout)
+        if not outcome.timed_out and not outcome.error:
+            self._store(path, outcome)
+        return outcome
+
+    @staticmethod
+    def _load(path: str) -> Optional[Outcome]:
+        try:
+            with open(path, encoding="utf-8") as stream:
+                return Outcome(**json.load(stream))
+        except (OSError, ValueError, TypeError):  # absent, or written by another version
+            return None
+
+    @staticmethod
+    def _store(path: str, outcome: Outcome) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = "%s.%d.%d.tmp" % (path, os.getpid(), threading.get_ident())
+        with open(tmp, "w", encoding="utf-8") as stream:
+            json.dump(asdict(outcome), stream)
+        os.replace(tmp, path)
