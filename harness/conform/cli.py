@@ -14,6 +14,7 @@ from harness.conform.progress import Progress
 from harness.conform import reports as report_files
 from harness.conform import expectations
 from harness.conform.expectations import Expectations
+from harness.conform.merge import ReportError, load_run, merge
 from harness.conform.suite import UNEXPECTED, Pairing, counts, load_cases, run_suite
 from oracle.yamlnodes import CaseError
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
@@ -28,8 +29,14 @@ DEFAULT_CACHE = os.path.join(REPO, "build", "conform-cache")
 DESCRIPTION = """\
 Runs the atexit conformance suite: every selected case (cases/README.md) on the
 oracle (real CPython) and on the C reference (libatx through atx-case-runner, in the
-profile of the oracle's version), compares merged output, exit status and events,
-and writes reports/conformance.json and reports/junit.xml.
+profile of the oracle's version) and on any --target, compares merged output, exit
+status and events, and writes into --report-dir: conformance.json (schema
+atx-conform/1), junit.xml, results.tap (TAP 14), summary.md, drift.md, index.html.
+
+Other commands (each has --help):
+  atx-conform merge CONFORMANCE_JSON...    combine shard reports into one
+  atx-conform update-expectations CONFORMANCE_JSON TARGET FILE
+                                           write an expectation file from a run
 
 Exit status: 0 nothing unexpected; 1 an unexpected divergence or pass (see
 --expectations), an error or a malformed case; 2 a usage or configuration error."""
@@ -198,7 +205,64 @@ def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
     return pairings
 
 
+def merge_main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="atx-conform merge",
+        description="Combines the conformance.json of shard runs (--shard I/N) into one set "
+                    "of reports, as one run would have written them. Exit status as a run's.")
+    parser.add_argument("reports", nargs="+", metavar="CONFORMANCE_JSON")
+    parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
+                        help="the cases folder the shards ran (default: %(default)s)")
+    parser.add_argument("--report-dir", default="reports",
+                        help="where the merged reports are written (default: %(default)s)")
+    args = parser.parse_args(argv)
+    clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+    try:
+        reports, run_info = merge(args.reports, args.cases_root, clauses)
+    except ReportError as error:
+        print("atx-conform merge: %s" % error, file=sys.stderr)
+        return 2
+    report_files.write_reports(args.report_dir, reports, run_info, clauses)
+    print("merged %d reports: %d cases" % (len(args.reports), len(reports)))
+    print(report_files.summary_table(reports), end="")
+    total = counts(reports)
+    return 1 if any(total[status] for status in UNEXPECTED) else 0
+
+
+def update_expectations_main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="atx-conform update-expectations",
+        description="Writes FILE, the expectation file of one target, from a finished run's "
+                    "conformance.json: every case failing (or expected to fail) on it, "
+                    "keeping the reasons and bugs FILE already has.")
+    parser.add_argument("report", metavar="CONFORMANCE_JSON")
+    parser.add_argument("target", metavar="TARGET", help="the target's name in the run")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
+                        help="the cases folder of the run (default: %(default)s)")
+    args = parser.parse_args(argv)
+    clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+    try:
+        reports, _ = load_run(args.report, args.cases_root, clauses)
+        previous = Expectations.load(args.file).entries if os.path.exists(args.file) else {}
+    except (ReportError, CaseError) as error:
+        print("atx-conform update-expectations: %s" % error, file=sys.stderr)
+        return 2
+    if not any(r.target == args.target for report in reports for r in report.results):
+        print("atx-conform update-expectations: %s has no results for target %r"
+              % (args.report, args.target), file=sys.stderr)
+        return 2
+    listed = expectations.write(args.file, args.target, reports, previous)
+    print("wrote %s: %d expected divergences of %s" % (args.file, listed, args.target))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["merge"]:
+        return merge_main(argv[1:])
+    if argv[:1] == ["update-expectations"]:
+        return update_expectations_main(argv[1:])
     try:
         args = parse_args(argv)
         if args.shard:

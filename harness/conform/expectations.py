@@ -99,7 +99,8 @@ def write(path: str, target: str, reports: List[CaseReport],
             if result.target == target and result.status in (FAIL, XFAIL):
                 entry = dict(previous.get(report.id, {}))
                 entry.setdefault("reason", "diverges from %s (describe why)" % result.oracle)
-                entry["fingerprint"] = fingerprint(result.diff)
+                if report.id not in previous or "fingerprint" in previous[report.id]:
+                    entry["fingerprint"] = fingerprint(result.diff)  # kept out where it was
                 entries[report.id] = entry
     document = {"target": target, "expectations": {k: dict(v) for k, v in entries.items()}}
     tmp = path + ".tmp"

@@ -46,7 +46,8 @@ def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
             "target": r.target, "oracle": r.oracle, "status": r.status, "reason": r.reason,
             "diff": r.diff, "target_status": r.target_status, "oracle_status": r.oracle_status,
             "program": r.program, "seconds": round(r.seconds, 3),
-            "oracle_version": r.oracle_version,
+            "oracle_version": r.oracle_version, "target_version": r.target_version,
+            "baseline_version": r.baseline_version, "oracle_transcript": r.oracle_transcript,
             "repro": {"target": r.target_command, "oracle": r.oracle_command},
         } for r in report.results]
         cases.append(entry)
