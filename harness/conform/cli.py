@@ -57,8 +57,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="an extra CPython to use as an oracle (repeatable)")
     parser.add_argument("--target", action="append", default=[], metavar="NAME=COMMAND",
                         help="another Python implementation to check, as a command that runs a "
-                             "script file, e.g. pypy=\"pypy3 -S -u\"; it is compared with the "
-                             "CPython of its language version (repeatable)")
+                             "script file, e.g. pypy=\"pypy3 -S -u\", or the word pyodide for "
+                             "the bundled Pyodide; it is compared with the CPython of its "
+                             "language version (repeatable)")
     parser.add_argument("--lacks", action="append", default=[], metavar="NAME=CAPABILITY,...",
                         help="declare what --target NAME cannot do, from: %s; cases needing it "
                              "are reported n/a, never passed (repeatable)"
@@ -184,23 +185,33 @@ def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
         if not label or not command.strip():
             raise SystemExit("atx-conform: --target takes NAME=COMMAND, not %r" % spec)
         prefix = shlex.split(command)
-        found = identify_command(prefix)
-        if found is None:
-            raise SystemExit("atx-conform: --target %s: %r does not run as a Python "
-                             "(missing, or not an interpreter)" % (label, command))
-        language = args.baseline or found.short_version
+        target: Union[ThirdParty, Pyodide]
+        if prefix == ["pyodide"]:  # the npm package this suite installs (make pyodide)
+            usable, why = pyodide.available()
+            if not usable:
+                raise SystemExit("atx-conform: --target %s: %s" % (label, why))
+            target = Pyodide(pyodide.PyodideOracle(), label)
+            version: Tuple[int, ...] = target.version
+            implementation = "Pyodide"
+        else:
+            found = identify_command(prefix)
+            if found is None:
+                raise SystemExit("atx-conform: --target %s: %r does not run as a Python "
+                                 "(missing, or not an interpreter)" % (label, command))
+            version, implementation = found.version, found.implementation
+            target = ThirdParty(label, prefix, found.version[:2],  # type: ignore
+                                "%s %s" % (implementation, ".".join(map(str, version))),
+                                lacks.get(label, ()))
+        language = args.baseline or "%d.%d" % version[:2]
         baseline = [o for o in chosen if isinstance(o, Python) and o.short_version == language]
         if not baseline:
             baseline = [Python(i) for i in discover() if i.short_version == language]
         if not baseline:
-            raise SystemExit("atx-conform: --target %s is Python %s, and no CPython %s was found "
-                             "to compare it with (--baseline X.Y picks another)"
-                             % (label, found.short_version, language))
+            raise SystemExit("atx-conform: --target %s is Python %d.%d, and no CPython %s was "
+                             "found to compare it with (--baseline X.Y picks another)"
+                             % ((label,) + tuple(version[:2]) + (language,)))
         print("target %s: %s %s, compared with %s" % (
-            label, found.implementation, ".".join(map(str, found.version)), baseline[0].name))
-        target = ThirdParty(label, prefix, found.version[:2],  # type: ignore
-                            "%s %s" % (found.implementation, ".".join(map(str, found.version))),
-                            lacks.get(label, ()))
+            label, implementation, ".".join(map(str, version)), baseline[0].name))
         pairings.append(Pairing(baseline[0], target))
     return pairings
 

@@ -10,10 +10,13 @@ differently is caught:
         reason: PyPy prints no "Error in atexit._run_exitfuncs:" header
         bug: https://...            # optional
         fingerprint: 3f2a9c0d1e4b   # optional: sha1 of the diff's -/+ lines, 12 hex digits
+      equality/register-during-unregister:
+        reason: 3.14's unregister loops forever when __eq__ registers
+        expected: timeout           # optional: fail (the default) or timeout
 
-Applied to a run: an expected failure with a matching (or no) fingerprint becomes
-`xfail`; a pass that was expected to fail becomes `xpass`, which is unexpected too
-(stale lists are what runner users complain about most).
+Applied to a run: an expected failure with a matching (or no) fingerprint, or an expected
+timeout that timed out, becomes `xfail`; a pass that was expected to fail becomes `xpass`,
+which is unexpected too (stale lists are what runner users complain about most).
 """
 
 import hashlib
@@ -23,7 +26,10 @@ from typing import Dict, List
 
 import yaml
 
-from harness.conform.suite import FAIL, PASS, XFAIL, XPASS, CaseReport, Result
+from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, Result
+
+EXPECTED = ("fail", "timeout")
+TIMED_OUT = "timed out"  # Outcome.status_text() of a run killed at the timeout
 from oracle.yamlnodes import CaseError, Nodes
 
 
@@ -56,9 +62,11 @@ class Expectations:
         for case_id, key_node, value in nodes.mapping(fields["expectations"], "expectations"):
             entry = {}
             for key, kn, v in nodes.mapping(value, "expectation '%s'" % case_id):
-                if key not in ("reason", "bug", "fingerprint"):
-                    nodes.fail(kn, "an expectation takes reason, bug and fingerprint")
+                if key not in ("reason", "bug", "fingerprint", "expected"):
+                    nodes.fail(kn, "an expectation takes reason, bug, fingerprint and expected")
                 entry[key] = nodes.text(v, key)
+                if key == "expected" and entry[key] not in EXPECTED:
+                    nodes.fail(v, "expected is one of: %s" % ", ".join(EXPECTED))
             if "reason" not in entry:
                 nodes.fail(key_node, "expectation '%s' needs a reason" % case_id)
             entries[case_id] = entry
@@ -75,7 +83,15 @@ class Expectations:
 
     @staticmethod
     def _apply_one(result: Result, entry: Dict[str, str]) -> None:
-        if result.status == PASS:
+        if entry.get("expected") == "timeout":
+            if result.status == ERROR and result.target_status == TIMED_OUT:
+                result.status = XFAIL
+                result.reason = "expected: " + entry["reason"]
+            elif result.status in (PASS, FAIL):
+                result.status = XPASS if result.status == PASS else FAIL
+                result.reason = "expected to time out (%s) but ended: update the list" % (
+                    entry["reason"])
+        elif result.status == PASS:
             result.status = XPASS
             result.reason = "expected to fail (%s) but passes: remove it from the list" % (
                 entry["reason"])
@@ -91,16 +107,26 @@ class Expectations:
 
 def write(path: str, target: str, reports: List[CaseReport],
           previous: Dict[str, Dict[str, str]]) -> int:
-    """Writes the expectation file of a run: every failing (or expected-failing) case of the
-    target, keeping reasons and bugs already written. Returns how many it lists."""
+    """Writes the expectation file of a run: every failing or timing-out (or expected to)
+    case of the target, keeping reasons and bugs already written. Returns how many it lists."""
     entries: Dict[str, Dict[str, str]] = OrderedDict()
     for report in reports:
         for result in report.results:
-            if result.target == target and result.status in (FAIL, XFAIL):
+            if result.target != target:
+                continue
+            timed_out = result.status in (ERROR, XFAIL) and result.target_status == TIMED_OUT
+            if result.status in (FAIL, XFAIL) and not timed_out:
                 entry = dict(previous.get(report.id, {}))
+                entry.pop("expected", None)
                 entry.setdefault("reason", "diverges from %s (describe why)" % result.oracle)
                 if report.id not in previous or "fingerprint" in previous[report.id]:
                     entry["fingerprint"] = fingerprint(result.diff)  # kept out where it was
+                entries[report.id] = entry
+            elif timed_out:
+                entry = dict(previous.get(report.id, {}))
+                entry.pop("fingerprint", None)
+                entry.setdefault("reason", "does not end (describe why)")
+                entry["expected"] = "timeout"
                 entries[report.id] = entry
     document = {"target": target, "expectations": {k: dict(v) for k, v in entries.items()}}
     tmp = path + ".tmp"

@@ -53,7 +53,7 @@ class CaseReport:
 class Pairing:
     """A target checked against an oracle (the reference runs in the oracle's profile)."""
     oracle: Union[Python, Pyodide]
-    target: Union[Reference, ThirdParty]
+    target: Union[Reference, ThirdParty, Pyodide]
 
 
 def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None) -> List[CaseReport]:
@@ -101,6 +101,12 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache:
         result.status, result.reason = NOT_APPLICABLE, expected.not_applicable
         return result
     actual: Outcome = cache.run(target, case, workdir, timeout, digest)
+    if actual.error:
+        result.status, result.reason = ERROR, "%s: %s" % (target.name, actual.error)
+        return result
+    if actual.not_applicable:  # a target that cannot run it gives no verdict
+        result.status, result.reason = NOT_APPLICABLE, actual.not_applicable
+        return result
     result.seconds = expected.seconds + actual.seconds
     result.target_status, result.oracle_status = actual.status_text(), expected.status_text()
     if expected.timed_out or actual.timed_out:

@@ -86,12 +86,14 @@ class Pyodide:
     # an exception is found not applicable when it runs (PyodideOracle.run).
     lacks = ("fork", "processes", "signals", "threads", "process-exit")
 
-    def __init__(self, oracle: PyodideOracle) -> None:
+    def __init__(self, oracle: PyodideOracle, label: str = "") -> None:
+        """label names it as a --target (else it is the 3.14 oracle, named by version)."""
         self.oracle = oracle
+        self.label = label
 
     @property
     def name(self) -> str:
-        return self.oracle.name
+        return self.label or self.oracle.name
 
     @property
     def version(self) -> Tuple[int, int, int]:

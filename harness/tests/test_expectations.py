@@ -53,10 +53,44 @@ def test_a_malformed_file_names_its_line(tmp_path):
 
 def test_write_lists_failures_and_keeps_reasons(tmp_path):
     path = str(tmp_path / "out.yaml")
+    previous = {"a/fails": {"reason": "kept", "bug": "https://example.org/1", "fingerprint": "0"},
+                "a/varies": {"reason": "output varies from run to run"}}
     count = expectations.write(path, "pypy", [report("a/fails", "fail", DIFF),
-                                              report("a/ok", "pass")],
-                               {"a/fails": {"reason": "kept", "bug": "https://example.org/1"}})
+                                              report("a/varies", "fail", DIFF),
+                                              report("a/ok", "pass")], previous)
     written = Expectations.load(path)
-    assert count == 1 and list(written.entries) == ["a/fails"]
+    assert count == 2 and list(written.entries) == ["a/fails", "a/varies"]
     assert written.entries["a/fails"] == {"reason": "kept", "bug": "https://example.org/1",
                                           "fingerprint": expectations.fingerprint(DIFF)}
+    # an entry listed without a fingerprint (output that varies) is kept without one
+    assert written.entries["a/varies"] == {"reason": "output varies from run to run"}
+
+
+def timed_out(case_id):
+    result = Result("pypy", "cpython-3.9.18", "error", reason="pypy timed out after 5s",
+                    target_status="timed out")
+    return CaseReport(case_id, "p", results=[result])
+
+
+def test_an_expected_timeout_is_xfail_and_one_that_ends_is_not(tmp_path):
+    exp = load(tmp_path, "target: pypy\nexpectations:\n  a/hangs:\n    reason: loops\n"
+                         "    expected: timeout\n  a/ends:\n    reason: loops\n"
+                         "    expected: timeout\n  a/differs:\n    reason: loops\n"
+                         "    expected: timeout\n")
+    hangs, ends, differs = timed_out("a/hangs"), report("a/ends", "pass"), report("a/differs",
+                                                                                "fail", DIFF)
+    exp.apply([hangs, ends, differs])
+    assert [r.results[0].status for r in (hangs, ends, differs)] == ["xfail", "xpass", "fail"]
+    assert "expected to time out" in ends.results[0].reason
+    with pytest.raises(CaseError, match="expected is one of: fail, timeout"):
+        load(tmp_path, "target: pypy\nexpectations:\n  a/x:\n    reason: r\n    expected: crash\n")
+
+
+def test_write_lists_timeouts_as_expected_timeouts(tmp_path):
+    path = tmp_path / "out.yaml"
+    listed = expectations.write(str(path), "pypy", [timed_out("a/hangs"),
+                                                    report("a/fails", "fail", DIFF)], {})
+    assert listed == 2
+    written = Expectations.load(str(path)).entries
+    assert written["a/hangs"]["expected"] == "timeout" and "fingerprint" not in written["a/hangs"]
+    assert written["a/fails"]["fingerprint"] == expectations.fingerprint(DIFF)
