@@ -131,9 +131,25 @@ def write(path: str, target: str, reports: List[CaseReport],
     document = {"target": target, "expectations": {k: dict(v) for k, v in entries.items()}}
     tmp = path + ".tmp"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    header = _leading_comments(path) or (
+        "# Known divergences of %s; written by atx-conform --update-expectations.\n" % target)
     with open(tmp, "w", encoding="utf-8") as stream:
-        stream.write("# Known divergences of %s; written by atx-conform --update-expectations.\n"
-                     % target)
+        stream.write(header)
         yaml.safe_dump(document, stream, sort_keys=False, width=100)
     os.replace(tmp, path)
     return len(entries)
+
+
+def _leading_comments(path: str) -> str:
+    """The comment lines an existing file starts with (kept when it is written again)."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            lines = stream.readlines()
+    except OSError:
+        return ""
+    kept = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        kept.append(line)
+    return "".join(kept)

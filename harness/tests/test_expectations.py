@@ -94,3 +94,10 @@ def test_write_lists_timeouts_as_expected_timeouts(tmp_path):
     written = Expectations.load(str(path)).entries
     assert written["a/hangs"]["expected"] == "timeout" and "fingerprint" not in written["a/hangs"]
     assert written["a/fails"]["fingerprint"] == expectations.fingerprint(DIFF)
+
+
+def test_write_keeps_the_files_leading_comments(tmp_path):
+    path = tmp_path / "out.yaml"
+    path.write_text("# How to run this target\n# and why.\ntarget: pypy\nexpectations: {}\n")
+    expectations.write(str(path), "pypy", [report("a/fails", "fail", DIFF)], {})
+    assert path.read_text().startswith("# How to run this target\n# and why.\ntarget: pypy\n")
