@@ -55,3 +55,21 @@ def test_lacks_names_a_target_and_known_capabilities(tmp_path):
         done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
                        "--target", "same=/usr/bin/python3 -I -S -u", "--lacks", spec, "run/lifo")
         assert done.returncode == 2 and "--lacks %s" % spec in done.stderr
+
+
+def test_pyodide_as_a_target_compared_with_a_chosen_baseline(tmp_path):
+    done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir", str(tmp_path),
+                   "--target", "wasm=pyodide", "--baseline", "3.11", "run/lifo-mixed-kinds",
+                   "exit/os-exit-in-main", "introspection/clear-resets-emptied")
+    data = json.loads((tmp_path / "conformance.json").read_text())
+    status = {case["id"]: r for case in data["cases"] for r in case["results"]
+              if r["target"] == "wasm"}
+    # shutdown handlers never run in Pyodide: no verdict, rather than a false failure
+    assert status["run/lifo-mixed-kinds"]["status"] == "n/a"
+    assert status["exit/os-exit-in-main"]["reason"] == (
+        "the case needs process-exit, which wasm lacks")
+    # 3.14 counts live handlers only: a real divergence from 3.11, with its diff
+    assert status["introspection/clear-resets-emptied"]["status"] == "fail"
+    assert "-ncallbacks 1\n+ncallbacks 0" in status["introspection/clear-resets-emptied"]["diff"]
+    assert status["introspection/clear-resets-emptied"]["target_version"] == "3.14.2"
+    assert done.returncode == 1
