@@ -4,7 +4,7 @@ import json
 
 import yaml
 
-from harness.tests.support import RUNNER, conform
+from harness.tests.support import RUNNER, conform, lossy_target
 
 SELECTION = ["run/*", "failure/reraise-last", "exit/sys-exit-*"]
 
@@ -45,12 +45,7 @@ def test_overlapping_shards_are_an_error(tmp_path):
 
 
 def test_update_expectations_from_a_finished_run(tmp_path):
-    wrapper = tmp_path / "lossy"
-    wrapper.write_text('#!/bin/sh\n'
-                       'if [ "$1" = -c ]; then exec /usr/bin/python3 "$@"; fi\n'
-                       'sed "s/c ran/C RAN/" "$1" > "$1.lossy.py"; program="$1.lossy.py"\n'
-                       'shift; exec /usr/bin/python3 -I -S -u "$program" "$@"\n')
-    wrapper.chmod(0o755)
+    wrapper = lossy_target(tmp_path)
     done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir",
                    str(tmp_path / "r"), "-q", "--target", "lossy=%s" % wrapper, "run/lifo",
                    "run/empty-run")

@@ -12,7 +12,7 @@ from harness.conform import reports
 from harness.conform.report_markdown import MAX_ENTRIES, as_markdown
 from harness.conform.report_tap import as_tap
 from harness.conform.suite import CaseReport, Result
-from harness.tests.support import REPO, RUNNER, conform
+from harness.tests.support import REPO, RUNNER, conform, lossy_target
 from oracle.casefile import Case
 
 SCHEMA = etree.XMLSchema(etree.parse(os.path.join(REPO, "harness", "tests", "junit.xsd")))
@@ -241,12 +241,7 @@ def test_markdown_is_all_clear_without_unexpected_results_and_caps_its_list():
 def test_a_real_run_writes_every_format_consistently(tmp_path):
     # a target that loses handler c's output (CPython behind a filter), with expectations that
     # turn one failure into xfail and one pass into xpass
-    lossy = tmp_path / "lossy"
-    lossy.write_text('#!/bin/sh\n'
-                     'if [ "$1" = -c ]; then exec /usr/bin/python3 "$@"; fi\n'
-                     'sed "s/c ran/C RAN/" "$1" > "$1.lossy.py"; program="$1.lossy.py"\n'
-                     'shift; exec /usr/bin/python3 -I -S -u "$program" "$@"\n')
-    lossy.chmod(0o755)
+    lossy = lossy_target(tmp_path)
     listed = tmp_path / "lossy.yaml"
     listed.write_text("target: lossy\nexpectations:\n"
                       "  run/lifo: {reason: 'loses c #1'}\n"

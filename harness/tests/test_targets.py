@@ -1,7 +1,7 @@
 """--target: another Python, compared with the CPython of its language version."""
 import json
 
-from harness.tests.support import RUNNER, conform
+from harness.tests.support import RUNNER, conform, lossy_target
 
 
 def test_a_faithful_target_passes(tmp_path):
@@ -14,13 +14,7 @@ def test_a_faithful_target_passes(tmp_path):
 
 
 def test_a_divergent_target_fails_with_a_diff(tmp_path):
-    # a "Python" that loses one handler's output: CPython behind a filter
-    wrapper = tmp_path / "lossy"
-    wrapper.write_text('#!/bin/sh\n'
-                       'if [ "$1" = -c ]; then exec /usr/bin/python3 "$@"; fi\n'
-                       'sed "s/c ran/C RAN/" "$1" > "$1.lossy.py"; shift_program="$1.lossy.py"\n'
-                       'shift; exec /usr/bin/python3 -I -S -u "$shift_program" "$@"\n')
-    wrapper.chmod(0o755)
+    wrapper = lossy_target(tmp_path)
     done = conform("--oracle", "default", "--runner", RUNNER, "--report-dir",
                    str(tmp_path / "r"), "--target", "lossy=%s" % wrapper, "run/lifo")
     assert done.returncode == 1
