@@ -45,6 +45,8 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(B)/%.o)
 RUNNER     := $(B)/atx-case-runner
 # A third-party C library implementing ref/include/atx.h can replace libatx.
 ATX_LIB ?= $(LIB_A)
+# Which library the runner was linked with: a changed ATX_LIB relinks it, whatever the dates.
+ATX_LIB_STAMP := $(B)/atx-lib.stamp
 
 .PHONY: all lib runner test test-c test-py conformance coverage bench deps pyodide \
         install uninstall clean
@@ -67,8 +69,13 @@ $(LIB_SO): $(REF_OBJ)
 $(B)/ref/tests/%: $(B)/ref/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
-$(RUNNER): $(RUNNER_OBJ) $(ATX_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ -lyaml $(LDLIBS)
+$(RUNNER): $(RUNNER_OBJ) $(ATX_LIB) $(ATX_LIB_STAMP)
+	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJ) $(ATX_LIB) -lyaml $(LDLIBS)
+
+$(ATX_LIB_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(abspath $(ATX_LIB))' | cmp -s - $@ || echo '$(abspath $(ATX_LIB))' > $@
+FORCE:
 
 # ---- dependencies: the Debian packages every target needs -----------------
 # (chromium renders the HTML report in its test; python3-lxml validates JUnit XML.)

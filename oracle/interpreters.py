@@ -3,6 +3,7 @@
 import glob
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -44,20 +45,44 @@ def identify(path: str, timeout: float = 20.0) -> Optional[Interpreter]:
 
 def identify_command(command: List[str], timeout: float = 60.0) -> Optional[Interpreter]:
     """Like identify, for a command that may carry options (e.g. `pypy3 -S`)."""
-    path = command[0]
+    return probe_command(command, timeout)[0]
+
+
+def probe_command(command: List[str], timeout: float = 60.0) -> Tuple[Optional[Interpreter], str]:
+    """Runs command to learn what it is: (the interpreter, "") or (None, why not).
+    It runs in a session of its own; if it has not answered within timeout seconds its
+    whole process group is killed."""
     try:
-        done = subprocess.run(command + ["-c", IDENTIFY], stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    parts = done.stdout.decode("ascii", "replace").split()
-    if done.returncode != 0 or len(parts) != 2:
-        return None
+        process = subprocess.Popen(command + ["-c", IDENTIFY], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except OSError as error:
+        return None, "cannot be started: %s" % (error.strerror or error)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+        return None, "gave no answer within %gs when asked its version" % timeout
+    said = out.decode("ascii", "replace").strip()
+    if process.returncode != 0:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:]
+        return None, "exit %d when asked its version%s" % (
+            process.returncode, ": " + last[0] if last else "")
+    parts = said.split()
     try:
         major, minor, micro = (int(part) for part in parts[1].split("."))
-    except ValueError:
-        return None
-    return Interpreter(path, parts[0], (major, minor, micro))
+        if len(parts) != 2:
+            raise ValueError
+    except (IndexError, ValueError):
+        return None, "answered %r, not an implementation and version" % said[:80]
+    return Interpreter(command[0], parts[0], (major, minor, micro)), ""
 
 
 def pyenv_root() -> str:

@@ -20,7 +20,7 @@ from oracle.yamlnodes import CaseError
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
 from oracle.casefile import CAPABILITIES, load_clauses
 from oracle import pyodide
-from oracle.interpreters import default_oracle, discover, identify, identify_command
+from oracle.interpreters import default_oracle, discover, identify, probe_command
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
@@ -82,7 +82,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="parallel runs (default: the CPU count, %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds before a run's process group is killed (default: %(default)s)")
+                        help="seconds before a run's process group is killed, and the time a "
+                             "--target has to tell its version (default: %(default)s)")
     parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
                         help="the cases folder (default: %(default)s)")
     parser.add_argument("--report-dir", default="reports",
@@ -194,10 +195,11 @@ def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
             version: Tuple[int, ...] = target.version
             implementation = "Pyodide"
         else:
-            found = identify_command(prefix)
+            # bounded by --timeout: what cannot say its version in that time runs no case
+            found, why = probe_command(prefix, args.timeout)
             if found is None:
-                raise SystemExit("atx-conform: --target %s: %r does not run as a Python "
-                                 "(missing, or not an interpreter)" % (label, command))
+                raise SystemExit("atx-conform: --target %s: %r does not run as a Python (%s)"
+                                 % (label, command, why))
             version, implementation = found.version, found.implementation
             target = ThirdParty(label, prefix, found.version[:2],  # type: ignore
                                 "%s %s" % (implementation, ".".join(map(str, version))),

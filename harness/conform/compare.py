@@ -7,6 +7,8 @@ from typing import List
 from oracle.execute import Outcome
 from oracle.normalise import normalise
 
+DIFF_CAP = 64 * 1024  # characters of a diff kept in the reports
+
 
 def transcript(outcome: Outcome) -> List[str]:
     """The compared view of a run: normalised merged output, then how it ended, then events."""
@@ -35,5 +37,9 @@ def compare(oracle: Outcome, target: Outcome, oracle_label: str, target_label: s
     actual = transcript(target)
     if expected == actual:
         return Comparison(True, "")
-    diff = difflib.unified_diff(expected, actual, oracle_label, target_label, lineterm="")
-    return Comparison(False, "\n".join(diff) + "\n")
+    diff = "\n".join(difflib.unified_diff(expected, actual, oracle_label, target_label,
+                                          lineterm="")) + "\n"
+    if len(diff) > DIFF_CAP:  # every report carries the diff: keep them readable
+        kept = diff[:DIFF_CAP].rsplit("\n", 1)[0]
+        diff = "%s\n[diff truncated: %d more characters]\n" % (kept, len(diff) - len(kept))
+    return Comparison(False, diff)

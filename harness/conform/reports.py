@@ -6,6 +6,7 @@ Every file is written to a temporary name and renamed, so a report is whole or a
 import datetime
 import json
 import os
+import re
 import socket
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
@@ -19,6 +20,7 @@ from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STAT
                                    XFAIL, XPASS, CaseReport, counts)
 
 SCHEMA = "atx-conform/1"
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _atomic_write(path: str, data: str) -> None:
@@ -122,7 +124,11 @@ def as_junit(reports: List[CaseReport], run_info: Optional[Dict[str, Any]] = Non
             if seed is not None:
                 ET.SubElement(properties, "property", name="seed", value=str(seed))
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    # A target's output may hold characters XML 1.0 cannot carry (NUL, ESC, ...): they are
+    # written as \xNN text, or the whole file would be unreadable.
+    return _NOT_XML.sub(lambda found: "\\x%02x" % ord(found.group()) if found.group() < "\x20"
+                        else "\\u%04x" % ord(found.group()), text)
 
 
 def summary_table(reports: List[CaseReport]) -> str:

@@ -12,7 +12,7 @@ from harness.conform.progress import Progress
 from harness.conform.targets import (Pyodide, Python, Reference, ThirdParty, shell_command,
                                      write_program)
 from oracle.casefile import Case, CaseError, discover, load, load_clauses
-from oracle.execute import Outcome
+from oracle.execute import OUTPUT_CAP, Outcome
 
 PASS, FAIL, SKIP, ERROR, NOT_APPLICABLE = "pass", "fail", "skip", "error", "n/a"
 XFAIL, XPASS = "xfail", "xpass"  # set by expectation files (expectations.py)
@@ -119,6 +119,11 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache:
     if not comparison.equal:
         result.status, result.diff = FAIL, comparison.diff
         result.reason = "output, status or events differ from %s" % oracle.name
+        capped = [side.name for side, outcome in ((oracle, expected), (target, actual))
+                  if outcome.truncated]
+        if capped:  # the diff shows the kept part only, ending "[output truncated]"
+            result.reason += "; output truncated at %d MiB on %s" % (
+                OUTPUT_CAP >> 20, " and ".join(capped))
     return result
 
 

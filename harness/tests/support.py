@@ -1,5 +1,6 @@
 """Shared paths and helpers of the harness tests."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -25,3 +26,44 @@ def lossy_target(folder):
                        'shift; exec /usr/bin/python3 -I -S -u "$program" "$@"\n')
     wrapper.chmod(0o755)
     return wrapper
+
+
+# Faults planted in a copy of the reference (test_planted_fault.py, test_atx_lib.py): each a
+# textual mutation (file, text, replacement) and the case that catches it.
+FAULTS = {
+    # Handlers run first registered first (FIFO) instead of LIFO (clause run.lifo).
+    "fifo-order": ("ref/src/registry.c",
+                   "        entry *e = take_slot(r, i, NULL);\n        if (e == NULL)\n"
+                   "            continue;\n        call_entry(r, e, last);",
+                   "        entry *e = take_slot(r, r->used - 1 - i, NULL);\n        if (e == NULL)\n"
+                   "            continue;\n        call_entry(r, e, last);",
+                   "run/lifo"),
+    # unregister() compares by identity only, as the seed document wrongly claims.
+    "unregister-by-identity": ("ref/src/registry.c",
+                               "eq = atx_callable_equal(e->callable, callable, &raised);",
+                               "eq = e->callable == callable ? ATX_EQUAL : ATX_NOT_EQUAL;",
+                               "unregister/bound-method-equal"),
+    # The process layer runs the handlers on os._exit (exit instead of _exit).
+    "handlers-run-on-os-exit": ("ref/src/process.c",
+                                "    _exit(status);\n}",
+                                "    exit(status);\n}",
+                                "exit/os-exit-in-main"),
+}
+
+
+def copy_with_fault(tree, parts, fault=None):
+    """Copies parts of the repository (folders or files, e.g. "ref", "Makefile") into the
+    folder tree, then plants FAULTS[fault] in the copy; the real tree is never touched."""
+    for part in parts:
+        source, copy = os.path.join(REPO, part), tree / part
+        if os.path.isdir(source):
+            shutil.copytree(source, str(copy))
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, str(copy))
+    if fault is not None:
+        path, old, new, _ = FAULTS[fault]
+        text = (tree / path).read_text()
+        assert text.count(old) == 1, "the planted fault no longer applies to %s" % path
+        (tree / path).write_text(text.replace(old, new))
+    return tree
