@@ -177,9 +177,13 @@ def declared_lacks(args) -> Dict[str, Tuple[str, ...]]:
     return lacks
 
 
-def third_party(args, chosen: List[Union[Python, Pyodide]]) -> List[Pairing]:
-    """A pairing per --target, with the CPython of its language version as the oracle."""
+def third_party(args, chosen: List[Union[Python, Pyodide]],
+                expectation_files: List[Expectations]) -> List[Pairing]:
+    """A pairing per --target, with the CPython of its language version as the oracle;
+    what it lacks comes from --lacks and from its expectation file."""
     lacks = declared_lacks(args)
+    for listed in expectation_files:
+        lacks[listed.target] = lacks.get(listed.target, ()) + listed.lacks
     pairings = []
     for spec in args.target:
         label, _, command = spec.partition("=")
@@ -257,15 +261,12 @@ def update_expectations_main(argv: List[str]) -> int:
     clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
     try:
         reports, _ = load_run(args.report, args.cases_root, clauses)
-        previous = Expectations.load(args.file).entries if os.path.exists(args.file) else {}
+        if not any(r.target == args.target for report in reports for r in report.results):
+            raise ReportError("%s has no results for target %r" % (args.report, args.target))
+        listed = expectations.update(args.file, args.target, reports)
     except (ReportError, CaseError) as error:
         print("atx-conform update-expectations: %s" % error, file=sys.stderr)
         return 2
-    if not any(r.target == args.target for report in reports for r in report.results):
-        print("atx-conform update-expectations: %s has no results for target %r"
-              % (args.report, args.target), file=sys.stderr)
-        return 2
-    listed = expectations.write(args.file, args.target, reports, previous)
     print("wrote %s: %d expected divergences of %s" % (args.file, listed, args.target))
     return 0
 
@@ -287,11 +288,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                   file=sys.stderr)
             return 2
         clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+        try:
+            expectation_files = [Expectations.load(path) for path in args.expectations]
+        except CaseError as error:
+            raise SystemExit("atx-conform: %s" % error) from None
         chosen = oracles(args)
         pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
                                               oracle.short_version, args.cases_root))
                     for oracle in chosen]
-        pairings += third_party(args, chosen)
+        pairings += third_party(args, chosen, expectation_files)
     except ValueError:
         print("atx-conform: --shard takes I/N with 1 <= I <= N", file=sys.stderr)
         return 2
@@ -300,11 +305,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(stop.code, file=sys.stderr)
             return 2
         raise
-    try:
-        expectation_files = [Expectations.load(path) for path in args.expectations]
-    except CaseError as error:
-        print("atx-conform: %s" % error, file=sys.stderr)
-        return 2
     if args.update_expectations and len(args.target) != 1:
         print("atx-conform: --update-expectations needs exactly one --target", file=sys.stderr)
         return 2
@@ -324,9 +324,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         expectation.apply(reports)
     if args.update_expectations:
         label = args.target[0].partition("=")[0]
-        previous = (Expectations.load(args.update_expectations).entries
-                    if os.path.exists(args.update_expectations) else {})
-        listed = expectations.write(args.update_expectations, label, reports, previous)
+        try:
+            listed = expectations.update(args.update_expectations, label, reports,
+                                         declared_lacks(args).get(label, ()))
+        except CaseError as error:
+            print("atx-conform: %s" % error, file=sys.stderr)
+            return 2
         print("wrote %s: %d expected divergences of %s" % (args.update_expectations, listed, label))
     if not args.quiet:
         for report in reports:

@@ -5,6 +5,7 @@ bug link and the fingerprint of the expected diff, so a case that starts failing
 differently is caught:
 
     target: pypy
+    lacks: [fork]                   # optional: capabilities it lacks, as --lacks declares
     expectations:
       failure/empty-message:
         reason: PyPy prints no "Error in atexit._run_exitfuncs:" header
@@ -22,7 +23,7 @@ which is unexpected too (stale lists are what runner users complain about most).
 import hashlib
 import os
 from collections import OrderedDict
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import yaml
 
@@ -30,6 +31,7 @@ from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, R
 
 EXPECTED = ("fail", "timeout")
 TIMED_OUT = "timed out"  # Outcome.status_text() of a run killed at the timeout
+from oracle.casefile import CAPABILITIES
 from oracle.yamlnodes import CaseError, Nodes
 
 
@@ -40,10 +42,12 @@ def fingerprint(diff: str) -> str:
 
 
 class Expectations:
-    def __init__(self, path: str, target: str, entries: Dict[str, Dict[str, str]]) -> None:
+    def __init__(self, path: str, target: str, entries: Dict[str, Dict[str, str]],
+                 lacks: Tuple[str, ...] = ()) -> None:
         self.path = path
         self.target = target
         self.entries = entries
+        self.lacks = lacks
 
     @classmethod
     def load(cls, path: str) -> "Expectations":
@@ -54,10 +58,19 @@ class Expectations:
                 root = nodes.compose(stream.read())
         except OSError as error:
             raise CaseError(path, 1, "cannot read: %s" % error) from None
-        fields = {key: value for key, _, value in nodes.mapping(root, "an expectation file")}
+        fields = {}
+        for key, key_node, value in nodes.mapping(root, "an expectation file"):
+            if key not in ("target", "lacks", "expectations"):
+                nodes.fail(key_node, "an expectation file takes target, lacks and expectations")
+            fields[key] = value
         for key in ("target", "expectations"):
             if key not in fields:
                 nodes.fail(root, "missing field '%s'" % key)
+        lacks = []
+        for item in nodes.sequence(fields["lacks"], "lacks") if "lacks" in fields else []:
+            lacks.append(nodes.text(item, "lacks"))
+            if lacks[-1] not in CAPABILITIES:
+                nodes.fail(item, "lacks takes capabilities: %s" % ", ".join(CAPABILITIES))
         entries: Dict[str, Dict[str, str]] = OrderedDict()
         for case_id, key_node, value in nodes.mapping(fields["expectations"], "expectations"):
             entry = {}
@@ -70,7 +83,7 @@ class Expectations:
             if "reason" not in entry:
                 nodes.fail(key_node, "expectation '%s' needs a reason" % case_id)
             entries[case_id] = entry
-        return cls(path, nodes.text(fields["target"], "target"), entries)
+        return cls(path, nodes.text(fields["target"], "target"), entries, tuple(lacks))
 
     def apply(self, reports: List[CaseReport]) -> None:
         for report in reports:
@@ -106,7 +119,7 @@ class Expectations:
 
 
 def write(path: str, target: str, reports: List[CaseReport],
-          previous: Dict[str, Dict[str, str]]) -> int:
+          previous: Dict[str, Dict[str, str]], lacks: Tuple[str, ...] = ()) -> int:
     """Writes the expectation file of a run: every failing or timing-out (or expected to)
     case of the target, keeping reasons and bugs already written. Returns how many it lists."""
     entries: Dict[str, Dict[str, str]] = OrderedDict()
@@ -128,7 +141,10 @@ def write(path: str, target: str, reports: List[CaseReport],
                 entry.setdefault("reason", "does not end (describe why)")
                 entry["expected"] = "timeout"
                 entries[report.id] = entry
-    document = {"target": target, "expectations": {k: dict(v) for k, v in entries.items()}}
+    document: Dict[str, object] = {"target": target}
+    if lacks:
+        document["lacks"] = list(lacks)
+    document["expectations"] = {k: dict(v) for k, v in entries.items()}
     tmp = path + ".tmp"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     header = _leading_comments(path) or (
@@ -153,3 +169,11 @@ def _leading_comments(path: str) -> str:
             break
         kept.append(line)
     return "".join(kept)
+
+
+def update(path: str, target: str, reports: List[CaseReport], lacks: Tuple[str, ...] = ()) -> int:
+    """write() keeping what the file at path already says (entries, lacks) and adding
+    lacks; a malformed file is a CaseError."""
+    previous = Expectations.load(path) if os.path.exists(path) else Expectations(path, target, {})
+    kept = previous.lacks + tuple(need for need in lacks if need not in previous.lacks)
+    return write(path, target, reports, previous.entries, kept)

@@ -101,3 +101,19 @@ def test_write_keeps_the_files_leading_comments(tmp_path):
     path.write_text("# How to run this target\n# and why.\ntarget: pypy\nexpectations: {}\n")
     expectations.write(str(path), "pypy", [report("a/fails", "fail", DIFF)], {})
     assert path.read_text().startswith("# How to run this target\n# and why.\ntarget: pypy\n")
+
+
+def test_a_file_may_declare_what_its_target_lacks(tmp_path):
+    exp = load(tmp_path, "target: jython\nlacks: [fork, processes]\nexpectations: {}\n")
+    assert exp.lacks == ("fork", "processes")
+    with pytest.raises(CaseError, match="lacks takes capabilities"):
+        load(tmp_path, "target: jython\nlacks: [teleport]\nexpectations: {}\n")
+    with pytest.raises(CaseError, match="takes target, lacks and expectations"):
+        load(tmp_path, "target: jython\nlack: [fork]\nexpectations: {}\n")
+
+
+def test_update_keeps_lacks_and_adds_new_ones(tmp_path):
+    path = tmp_path / "out.yaml"
+    path.write_text("target: pypy\nlacks: [fork]\nexpectations: {}\n")
+    expectations.update(str(path), "pypy", [report("a/fails", "fail", DIFF)], ("signals",))
+    assert Expectations.load(str(path)).lacks == ("fork", "signals")
