@@ -132,19 +132,24 @@ class Case:
     def __post_init__(self) -> None:
         self.area = self.id.split("/", 1)[0]
 
+    def steps(self) -> List[Step]:
+        """Every step of the case: module, main, handler and __eq__ bodies, children's."""
+        bodies = [self.module, self.main] + [h.body for h in self.handlers.values()]
+        bodies += [h.eq for h in self.handlers.values() if h.eq is not None]
+        found: List[Step] = []
+        while bodies:
+            for step in bodies.pop():
+                found.append(step)
+                bodies.append(step.child)
+        return found
+
     @property
     def needs(self) -> List[str]:
         """What the case needs of an implementation beyond atexit itself (CAPABILITIES):
         a target that lacks one reports the case not applicable."""
-        found = set()
-        if self.exit_path != "normal":
-            found.add("process-exit")
-        bodies = [self.module, self.main] + [h.body for h in self.handlers.values()]
-        bodies += [h.eq for h in self.handlers.values() if h.eq is not None]
-        while bodies:
-            for step in bodies.pop():
-                found.update(NEEDS.get(step.op, ()))
-                bodies.append(step.child)
+        found = {"process-exit"} if self.exit_path != "normal" else set()
+        for step in self.steps():
+            found.update(NEEDS.get(step.op, ()))
         return sorted(found)
 
     def applies_to(self, version: Tuple[int, int]) -> bool:
@@ -238,8 +243,20 @@ class _Loader:
         if not main:
             n.fail(fields["main"][1], "main must have at least one step")
         self.check_refs()
-        return Case(self.path, case_id, description, clauses, tags, min_version, max_version,
-                     exit_path, self.objects, self.handlers, main, module)
+        case = Case(self.path, case_id, description, clauses, tags, min_version, max_version,
+                    exit_path, self.objects, self.handlers, main, module)
+        self.check_no_count_with_processes(case)
+        return case
+
+    def check_no_count_with_processes(self, case: Case) -> None:
+        """multiprocessing registers handlers of its own (2.7 when imported, 3.x when a
+        process starts, and again in children), so a count cannot be compared."""
+        steps = case.steps()
+        counts = sorted(step.line for step in steps if step.op == "ncallbacks")
+        if counts and any(step.op == "process" for step in steps):
+            self.nodes.fail(None, "'ncallbacks' cannot be compared in a case with a process "
+                                  "step (multiprocessing registers handlers of its own)",
+                            counts[0])
 
     def check_name(self, node: yaml.Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
         if not pattern.match(name):

@@ -504,6 +504,38 @@ static void parse_versions(loader *l, yaml_node_t *node)
     }
 }
 
+/* The first ncallbacks step (its line, or 0) and whether there is a process step. */
+static void scan_counts(const steps *list, int *first_count, int *has_process)
+{
+    size_t i;
+    for (i = 0; i < list->count; i++) {
+        const step *s = &list->items[i];
+        if (s->op == OP_NCALLBACKS && (*first_count == 0 || s->line < *first_count))
+            *first_count = s->line;
+        *has_process |= s->op == OP_PROCESS;
+        if (s->child != NULL)
+            scan_counts(s->child, first_count, has_process);
+    }
+}
+
+/* multiprocessing registers handlers of its own (2.7 when imported, 3.x when a process
+ * starts, and again in children), so a count cannot be compared (oracle/casefile.py). */
+static void check_no_count_with_processes(loader *l)
+{
+    const case_file *c = l->out;
+    int first_count = 0, has_process = 0;
+    size_t i;
+    scan_counts(&c->module, &first_count, &has_process);
+    scan_counts(&c->main, &first_count, &has_process);
+    for (i = 0; i < c->nhandlers; i++) {
+        scan_counts(&c->handlers[i].body, &first_count, &has_process);
+        scan_counts(&c->handlers[i].eq, &first_count, &has_process);
+    }
+    if (first_count != 0 && has_process)
+        yn_fail(&l->y, NULL, first_count, "'ncallbacks' cannot be compared in a case with a "
+                "process step (multiprocessing registers handlers of its own)");
+}
+
 static void check_refs(loader *l)
 {
     size_t i;
@@ -653,6 +685,7 @@ static void load_case(loader *l, FILE *file, const char *cases_root)
     if (c->main.count == 0)
         yn_fail(y, f->value, 0, "main must have at least one step");
     check_refs(l);
+    check_no_count_with_processes(l);
 }
 
 int case_load(const char *path, const char *cases_root, const char *clauses_path,
