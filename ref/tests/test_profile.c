@@ -60,6 +60,14 @@ static void test_profile_switches_change_at_the_right_versions(void **state)
     assert_int_equal(atx_profile_find("3.14")->run_order, ATX_RUN_COPY);
     assert_string_equal(p27->missing_function, "'module' object has no attribute '%s'");
     assert_string_equal(p39->missing_function, "module 'atexit' has no attribute '%s'");
+    /* multiprocessing */
+    assert_int_equal(p313->default_start, ATX_START_FORK);
+    assert_int_equal(p27->default_start, ATX_START_FORK);
+    assert_int_equal(atx_profile_find("3.14")->default_start, ATX_START_FORKSERVER);
+    assert_false(atx_profile_find("3.12")->child_runs_handlers);
+    assert_true(p313->child_runs_handlers && atx_profile_find("3.14")->child_runs_handlers);
+    assert_false(p27->child_exit_none_is_zero || p38->child_exit_none_is_zero);
+    assert_true(p39->child_exit_none_is_zero && p310->child_exit_none_is_zero);
 }
 
 int main(void)
