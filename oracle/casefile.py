@@ -59,7 +59,7 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "abort": ("any", "none", ()),
     "fork": ("main", "child-steps", ()),
     "on_signal": ("any", "handled-signal", ("handler",)),
-    "thread": ("main", "thread-steps", ("daemon", "delay_ms")),
+    "thread": ("main", "thread-steps", ("daemon", "delay_ms", "after_main")),
     "process": ("main", "process-steps", ("start",)),
 }
 # What a thread body may not do: end the process or raise on purpose (an exception
@@ -98,6 +98,7 @@ class Step:
     print_returned: bool = False
     child: Tuple["Step", ...] = ()  # fork, process: what the child runs; thread: the thread
     daemon: bool = False
+    after_main: bool = False  # thread: its steps wait until main has ended
     start: Optional[str] = None  # process: the start method (None: the version's default)
     delay_ms: int = 0
 
@@ -435,9 +436,12 @@ class _Loader:
             if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 10000:
                 n.fail(extras["delay_ms"][1], "delay_ms takes milliseconds from 0 to 10000")
             step["delay_ms"] = delay
-        for flag in ("catch", "print_returned", "daemon"):
+        for flag in ("catch", "print_returned", "daemon", "after_main"):
             if flag in extras:
                 step[flag] = n.boolean(extras[flag][1], flag)
+        if step.get("after_main") and step.get("daemon"):
+            n.fail(extras["after_main"][0], "after_main needs a non-daemon thread (a daemon "
+                                            "thread may never run once main has ended)")
         return Step(**step)
 
     def ref(self, node: yaml.Node) -> Ref:

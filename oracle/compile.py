@@ -152,8 +152,11 @@ def statement(step: Step, name_expr: Any) -> List[str]:
                 % (step.text, ref_source(step.ref))]
     if op == "thread":
         body = "_thread_body_%d" % step.line
-        return (["import threading, time", "def %s():" % body,
-                 "    time.sleep(%d / 1000.0)" % step.delay_ms] + block(step.child, "    ", name_expr)
+        waits = ["    time.sleep(%d / 1000.0)" % step.delay_ms] if step.delay_ms else []
+        if step.after_main:
+            waits.append("    _main_thread().join()")
+        return (["import threading, time", "def %s():" % body] + waits
+                + block(step.child, "    ", name_expr)
                 + ["_thread = threading.Thread(target=%s)" % body,
                    "_thread.daemon = %s" % step.daemon, "_thread.start()"])
     if op == "fork":

@@ -55,6 +55,7 @@ typedef struct step {
     const char *start;   /* process: "fork", "spawn", "forkserver"; NULL: the default */
     int daemon;          /* thread */
     int delay_ms;        /* thread: a sleep before its body */
+    int after_main;      /* thread: its body waits until main has ended */
 } step;
 
 typedef struct steps {

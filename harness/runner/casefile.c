@@ -67,7 +67,7 @@ static const op_spec OPS[] = {
     {"abort", OP_ABORT, PLACE_ANY, READS_NONE, ""},
     {"fork", OP_FORK, PLACE_MAIN, READS_CHILD_STEPS, ""},
     {"on_signal", OP_ON_SIGNAL, PLACE_ANY, READS_HANDLED_SIGNAL, "handler"},
-    {"thread", OP_THREAD, PLACE_MAIN, READS_THREAD_STEPS, "daemon, delay_ms"},
+    {"thread", OP_THREAD, PLACE_MAIN, READS_THREAD_STEPS, "daemon, delay_ms, after_main"},
     {"process", OP_PROCESS, PLACE_MAIN, READS_PROCESS_STEPS, "start"},
 };
 /* What a thread body may not do (oracle/casefile.py, NOT_IN_THREADS). */
@@ -403,6 +403,12 @@ static void parse_step(loader *l, yaml_node_t *node, const char *where, step *s)
         s->print_returned = yn_boolean(y, extra->value, "print_returned");
     if ((extra = field(items, nitems, "daemon")) != NULL)
         s->daemon = yn_boolean(y, extra->value, "daemon");
+    if ((extra = field(items, nitems, "after_main")) != NULL) {
+        s->after_main = yn_boolean(y, extra->value, "after_main");
+        if (s->after_main && s->daemon)
+            yn_fail(y, extra->key_node, 0, "after_main needs a non-daemon thread (a daemon "
+                    "thread may never run once main has ended)");
+    }
 }
 
 static steps parse_steps(loader *l, yaml_node_t *node, const char *what, const char *where)

@@ -160,7 +160,19 @@ typedef struct thread_run {
 } thread_run;
 
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t main_ended_cond = PTHREAD_COND_INITIALIZER;
+static int main_ended; /* under threads_lock */
 static thread_run *joinable;
+
+/* after_main: Python's threading marks the main thread stopped when main has ended,
+ * before it joins the others (prelude.py's _main_thread().join()). */
+static void wait_for_main_to_end(void)
+{
+    pthread_mutex_lock(&threads_lock);
+    while (!main_ended)
+        pthread_cond_wait(&main_ended_cond, &threads_lock);
+    pthread_mutex_unlock(&threads_lock);
+}
 
 static void *thread_main(void *arg)
 {
@@ -171,6 +183,8 @@ static void *thread_main(void *arg)
     delay.tv_sec = run->s->delay_ms / 1000;
     delay.tv_nsec = (long)(run->s->delay_ms % 1000) * 1000000L;
     nanosleep(&delay, NULL);
+    if (run->s->after_main)
+        wait_for_main_to_end();
     memset(&f, 0, sizeof f);
     f.name = "<thread>";
     raised = exec_steps(run->s->child, &f);
@@ -209,6 +223,10 @@ void runner_forget_threads(void)
 
 void runner_join_threads(void)
 {
+    pthread_mutex_lock(&threads_lock);
+    main_ended = 1;
+    pthread_cond_broadcast(&main_ended_cond);
+    pthread_mutex_unlock(&threads_lock);
     for (;;) {
         thread_run *run;
         pthread_mutex_lock(&threads_lock);
@@ -236,7 +254,10 @@ static pyexc *fork_step(const step *s, frame *f)
         pyexc *raised;
         runner_forget_threads(); /* only the forking thread lives on in the child */
         raised = exec_steps(s->child, f);
-        exit(raised ? runner_uncaught(raised) : 0);
+        if (raised != NULL)
+            exit(runner_uncaught(raised));
+        runner_join_threads(); /* the child's sys.exit() waits for its threads too */
+        exit(0);
     }
     if (waitpid(pid, &status, 0) != pid)
         return exc_new("OSError", "waitpid failed", 0);

@@ -71,7 +71,8 @@ typedef struct frame {
 /* Runs steps; returns NULL, or the exception they raised (caller owns it). */
 pyexc *exec_steps(const steps *s, frame *f);
 
-/* Waits for the non-daemon threads, as Python does when main ends. */
+/* Main has ended: releases the after_main threads, then waits for the non-daemon
+ * threads, as Python does. */
 void runner_join_threads(void);
 /* How a child ended, as its parent prints it (prelude.py's _ended): "WHAT exit N"
  * or "WHAT killed by SIGNAME"; status is what waitpid gave. */
