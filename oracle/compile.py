@@ -152,11 +152,15 @@ def statement(step: Step, name_expr: Any) -> List[str]:
                 % (step.text, ref_source(step.ref))]
     if op == "thread":
         body = "_thread_body_%d" % step.line
+        # after_main: the thread starting it is main (threads start from main only), and
+        # joining it returns once main has ended: threading's shutdown marks it stopped
+        # before it waits for the other threads and the handlers run.
+        starter = "_thread_starter_%d" % step.line
         waits = ["    time.sleep(%d / 1000.0)" % step.delay_ms] if step.delay_ms else []
         if step.after_main:
-            waits.append("    _main_thread().join()")
-        return (["import threading, time", "def %s():" % body] + waits
-                + block(step.child, "    ", name_expr)
+            waits.append("    %s.join()" % starter)
+        return (["import threading, time", "%s = threading.current_thread()" % starter,
+                 "def %s():" % body] + waits + block(step.child, "    ", name_expr)
                 + ["_thread = threading.Thread(target=%s)" % body,
                    "_thread.daemon = %s" % step.daemon, "_thread.start()"])
     if op == "fork":

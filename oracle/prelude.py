@@ -104,16 +104,6 @@ def _child_status(status):
         _ended("child", os.WEXITSTATUS(status))
 
 
-def _main_thread():
-    """The main thread (threading.main_thread() from 3.4; 2.7 has no accessor). Joining
-    it returns once main has ended: threading's shutdown marks it stopped before it
-    waits for the other threads and the handlers run."""
-    import threading
-    if hasattr(threading, "main_thread"):
-        return threading.main_thread()
-    return [t for t in threading.enumerate() if isinstance(t, threading._MainThread)][0]
-
-
 def _run_process(start, target):
     """A multiprocessing child running target, started by the start method (None:
     the version's default), joined at once."""

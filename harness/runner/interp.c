@@ -165,7 +165,7 @@ static int main_ended; /* under threads_lock */
 static thread_run *joinable;
 
 /* after_main: Python's threading marks the main thread stopped when main has ended,
- * before it joins the others (prelude.py's _main_thread().join()). */
+ * before it joins the others (compile.py: the thread joins the thread that started it). */
 static void wait_for_main_to_end(void)
 {
     pthread_mutex_lock(&threads_lock);
