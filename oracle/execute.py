@@ -27,15 +27,18 @@ class Outcome:
     error: str = ""  # why the implementation could not be run (a broken installation)
 
     def status_text(self) -> str:
-        if self.timed_out:
-            return "timed out"
-        if self.returncode is not None and self.returncode < 0:
-            try:
-                name = signal.Signals(-self.returncode).name
-            except ValueError:
-                name = "signal %d" % -self.returncode
-            return "killed by %s" % name
-        return "exit %d" % self.returncode
+        return "timed out" if self.timed_out else ended(self.returncode)  # type: ignore
+
+
+def ended(returncode: int) -> str:
+    """How a process ended, from its return code: "exit N" or "killed by SIGNAME"."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "signal %d" % -returncode
+        return "killed by %s" % name
+    return "exit %d" % returncode
 
 
 def run(command: List[str], timeout: float = DEFAULT_TIMEOUT, cwd: Optional[str] = None,

@@ -8,6 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from oracle.execute import ended
+
 IDENTIFY = ("import sys, platform; "
             "sys.stdout.write('%s %d.%d.%d' % ((platform.python_implementation(),) "
             "+ tuple(sys.version_info[:3])))")
@@ -73,8 +75,8 @@ def probe_command(command: List[str], timeout: float = 60.0) -> Tuple[Optional[I
     said = out.decode("ascii", "replace").strip()
     if process.returncode != 0:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:]
-        return None, "exit %d when asked its version%s" % (
-            process.returncode, ": " + last[0] if last else "")
+        return None, "%s when asked its version%s" % (
+            ended(process.returncode), ": " + last[0] if last else "")
     parts = said.split()
     try:
         major, minor, micro = (int(part) for part in parts[1].split("."))
