@@ -24,7 +24,8 @@ from typing import Any, Dict, List
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from oracle import pyodide  # noqa: E402  (after the path is set)
+from harness.conform.files import atomic_write  # noqa: E402  (after the path is set)
+from oracle import pyodide  # noqa: E402
 
 RAN = ("pass", "fail", "error", "xfail", "xpass")  # statuses where the oracle program ran
 
@@ -96,12 +97,8 @@ def main() -> int:
         "cold_over_warm": round(cold / warm, 1),
         "targets": {"cold_over_floor_at_most": 1.5, "cold_over_warm_at_least": 10},
     }
-    os.makedirs(args.report_dir, exist_ok=True)
     path = os.path.join(args.report_dir, "bench.json")
-    with open(path + ".tmp", "w", encoding="utf-8") as stream:
-        json.dump(figures, stream, indent=2)
-        stream.write("\n")
-    os.replace(path + ".tmp", path)
+    atomic_write(path, json.dumps(figures, indent=2) + "\n")
     print("bench: %d cases, %d results, %d program runs, %d jobs"
           % (figures["cases"], figures["results"], sum(runs.values()), args.jobs))
     print("bench: cold %.1fs, floor %.1fs (cold/floor %.2f, target <= 1.5)"

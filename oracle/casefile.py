@@ -1,5 +1,6 @@
 """The case format: loading and validating one case file (cases/README.md is the reference)."""
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ class Case:
                 bodies.append(step.child)
         return found
 
-    @property
+    @functools.cached_property
     def needs(self) -> List[str]:
         """What the case needs of an implementation beyond atexit itself (CAPABILITIES):
         a target that lacks one reports the case not applicable."""

@@ -6,6 +6,7 @@ process, so a case that needs a real end (an exception escaping main,
 handlers left for shutdown) comes back not applicable, never passed.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -55,9 +56,10 @@ class PyodideOracle:
         self._process: Optional["subprocess.Popen[str]"] = None
         self.version: Tuple[int, int, int] = installed_version()
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
-        """What decides this oracle's behaviour: the package's version and the runner."""
+        """What decides this oracle's behaviour: the package's version and the runner
+        (read once: it is asked for every case)."""
         with open(RUNNER, "rb") as stream:
             runner = hashlib.sha256(stream.read()).hexdigest()
         return "pyodide %s runner %s" % (".".join(map(str, self.version)), runner)

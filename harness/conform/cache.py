@@ -14,6 +14,7 @@ import threading
 from dataclasses import asdict
 from typing import Optional
 
+from harness.conform.files import atomic_write
 from oracle.casefile import Case
 from oracle.execute import Outcome
 
@@ -81,8 +82,4 @@ class Cache:
 
     @staticmethod
     def _store(path: str, outcome: Outcome) -> None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = "%s.%d.%d.tmp" % (path, os.getpid(), threading.get_ident())
-        with open(tmp, "w", encoding="utf-8") as stream:
-            json.dump(asdict(outcome), stream)
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps(asdict(outcome)))

@@ -27,9 +27,11 @@ from typing import Dict, List, Tuple
 
 import yaml
 
+from harness.conform.files import atomic_write
 from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, Result
 
 EXPECTED = ("fail", "timeout")
+LISTED = "expected: "  # an xfail's reason: this, then the reason its entry gives
 TIMED_OUT = "timed out"  # Outcome.status_text() of a run killed at the timeout
 from oracle.casefile import CAPABILITIES
 from oracle.yamlnodes import CaseError, Nodes
@@ -99,7 +101,7 @@ class Expectations:
         if entry.get("expected") == "timeout":
             if result.status == ERROR and result.target_status == TIMED_OUT:
                 result.status = XFAIL
-                result.reason = "expected: " + entry["reason"]
+                result.reason = LISTED + entry["reason"]
             elif result.status in (PASS, FAIL):
                 result.status = XPASS if result.status == PASS else FAIL
                 result.reason = "expected to time out (%s) but ended: update the list" % (
@@ -112,7 +114,7 @@ class Expectations:
             wanted = entry.get("fingerprint")
             if wanted is None or wanted == fingerprint(result.diff):
                 result.status = XFAIL
-                result.reason = "expected: " + entry["reason"]
+                result.reason = LISTED + entry["reason"]
             else:
                 result.reason = ("fails differently than expected (fingerprint %s, expected %s)"
                                  % (fingerprint(result.diff), wanted))
@@ -145,14 +147,9 @@ def write(path: str, target: str, reports: List[CaseReport],
     if lacks:
         document["lacks"] = list(lacks)
     document["expectations"] = {k: dict(v) for k, v in entries.items()}
-    tmp = path + ".tmp"
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     header = _leading_comments(path) or (
         "# Known divergences of %s; written by atx-conform --update-expectations.\n" % target)
-    with open(tmp, "w", encoding="utf-8") as stream:
-        stream.write(header)
-        yaml.safe_dump(document, stream, sort_keys=False, width=100)
-    os.replace(tmp, path)
+    atomic_write(path, header + yaml.safe_dump(document, sort_keys=False, width=100))
     return len(entries)
 
 

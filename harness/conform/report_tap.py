@@ -20,6 +20,7 @@ from typing import Any, Dict, List
 
 import yaml
 
+from harness.conform.expectations import LISTED
 from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, XFAIL, XPASS,
                                    CaseReport, Result)
 
@@ -84,9 +85,7 @@ def _point(number: int, report: CaseReport, result: Result) -> List[str]:
                                                           escape(result.reason or "n/a"))]
     line = "not ok %d - %s" % (number, description)
     if status == XFAIL:
-        # expectations.py writes "expected: <the listed reason>"
-        reason = result.reason[len("expected: "):] if result.reason.startswith(
-            "expected: ") else result.reason
+        reason = result.reason[len(LISTED):] if result.reason.startswith(LISTED) else result.reason
         line += " # TODO expected divergence: %s" % escape(reason or "listed")
     return [line] + _yaml_block(_diagnostics(result))
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
 from harness.conform import drift
+from harness.conform.files import atomic_write
 from harness.conform.report_markdown import as_markdown
 from harness.conform.report_tap import as_tap
 from harness.conform.report_html import as_html
@@ -21,14 +22,6 @@ from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STAT
 
 SCHEMA = "atx-conform/1"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _atomic_write(path: str, data: str) -> None:
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as stream:
-        stream.write(data)
-    os.replace(tmp, path)
 
 
 def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[str, str]) -> str:
@@ -156,9 +149,9 @@ def summary_table(reports: List[CaseReport]) -> str:
 
 def write_reports(report_dir: str, reports: List[CaseReport], run_info: Dict[str, Any],
                   clauses: Dict[str, str]) -> None:
-    _atomic_write(os.path.join(report_dir, "conformance.json"), as_json(reports, run_info, clauses))
-    _atomic_write(os.path.join(report_dir, "junit.xml"), as_junit(reports, run_info))
-    _atomic_write(os.path.join(report_dir, "drift.md"), drift.as_markdown(reports))
-    _atomic_write(os.path.join(report_dir, "results.tap"), as_tap(reports))
-    _atomic_write(os.path.join(report_dir, "summary.md"), as_markdown(reports, run_info))
-    _atomic_write(os.path.join(report_dir, "index.html"), as_html(reports, run_info, clauses))
+    atomic_write(os.path.join(report_dir, "conformance.json"), as_json(reports, run_info, clauses))
+    atomic_write(os.path.join(report_dir, "junit.xml"), as_junit(reports, run_info))
+    atomic_write(os.path.join(report_dir, "drift.md"), drift.as_markdown(reports))
+    atomic_write(os.path.join(report_dir, "results.tap"), as_tap(reports))
+    atomic_write(os.path.join(report_dir, "summary.md"), as_markdown(reports, run_info))
+    atomic_write(os.path.join(report_dir, "index.html"), as_html(reports, run_info, clauses))

@@ -31,11 +31,11 @@ class Reference:
     def version(self) -> str:
         return "libatx profile %s" % self.profile
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
-        """What decides its behaviour (cache.py): the runner's content and the profile."""
-        return "reference %s profile %s" % (runner_digest(file_identity(self.runner),
-                                                          self.runner), self.profile)
+        """What decides its behaviour (cache.py): the runner's content and the profile.
+        Computed once: a run does not rebuild its runner."""
+        return "reference %s profile %s" % (file_digest(self.runner), self.profile)
 
     def command(self, case: Case, workdir: str) -> List[str]:
         return [self.runner, "--profile", self.profile, "--cases-root", self.cases_root, case.path]
@@ -62,7 +62,7 @@ class Python:
     def short_version(self) -> str:
         return self.interpreter.short_version
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
         return "python %s %s" % (" ".join(self.interpreter.command("")),
                                  file_identity(self.interpreter.path))
@@ -128,7 +128,7 @@ class ThirdParty:
     def name(self) -> str:
         return self.label
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
         executable = shutil.which(self.command_prefix[0]) or self.command_prefix[0]
         return "third-party %s %s" % (" ".join(self.command_prefix), file_identity(executable))
@@ -138,12 +138,6 @@ class ThirdParty:
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
         return run_program(self.command(case, workdir), case, workdir, timeout)
-
-
-@functools.lru_cache(maxsize=None)
-def runner_digest(identity: str, path: str) -> str:
-    """The runner's content hash, computed once per (path, size, mtime)."""
-    return file_digest(path)
 
 
 def run_program(command: List[str], case: Case, workdir: str, timeout: float) -> Outcome:

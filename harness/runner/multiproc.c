@@ -12,23 +12,36 @@
 /* multiprocessing's _process_counter: the N of "Process-N", counted per process. */
 static int process_counter;
 
-static atx_start_method start_method(const char *name)
+/* The start methods: the case format's names, and the Process class of the context
+ * get_context(name) gives (the default context's class is plain Process). */
+typedef struct start_spec {
+    const char *name;
+    atx_start_method method;
+    const char *process_class;
+} start_spec;
+
+static const start_spec STARTS[] = {
+    {"fork", ATX_START_FORK, "ForkProcess"},
+    {"spawn", ATX_START_SPAWN, "SpawnProcess"},
+    {"forkserver", ATX_START_FORKSERVER, "ForkServerProcess"},
+};
+
+/* By name; NULL names the profile's default method. NULL when the name is unknown. */
+static const start_spec *start_of(const char *name)
 {
-    if (name == NULL)
-        return rt.profile->default_start;
-    if (strcmp(name, "spawn") == 0)
-        return ATX_START_SPAWN;
-    return strcmp(name, "forkserver") == 0 ? ATX_START_FORKSERVER : ATX_START_FORK;
+    size_t i;
+    for (i = 0; i < sizeof STARTS / sizeof STARTS[0]; i++)
+        if (name == NULL ? STARTS[i].method == rt.profile->default_start
+                         : strcmp(STARTS[i].name, name) == 0)
+            return &STARTS[i];
+    return NULL;
 }
 
-/* A process's name: its class's name and number; the class is Process, or, from a
- * context of get_context(METHOD), that method's own (SpawnProcess, ...). */
+/* A process's name: its class's name and number. */
 static void process_name(text *out, const step *s, int number)
 {
-    const char *cls = s->start == NULL ? "Process"
-                      : strcmp(s->start, "spawn") == 0 ? "SpawnProcess"
-                      : strcmp(s->start, "forkserver") == 0 ? "ForkServerProcess" : "ForkProcess";
-    text_addf(out, "%s-%d", cls, number);
+    text_addf(out, "%s-%d", s->start == NULL ? "Process" : start_of(s->start)->process_class,
+              number);
 }
 
 /* BaseProcess._bootstrap: runs the target and turns how it ended into the child's
@@ -68,12 +81,12 @@ static int bootstrap(const step *s, int number)
 
 /* spawn and forkserver children are fresh processes: this runner again, told
  * which process step to run (process_child_main). */
-static _Noreturn void exec_child(const step *s, int number, atx_start_method method)
+static _Noreturn void exec_child(const step *s, int number, const start_spec *start)
 {
     char spec[64];
     const char *argv[10];
     int n = 0;
-    snprintf(spec, sizeof spec, "%s:%d:%d", method == ATX_START_SPAWN ? "spawn" : "forkserver",
+    snprintf(spec, sizeof spec, "%s:%d:%d", start->name,
              s->line, number);
     argv[n++] = "atx-case-runner";
     if (rt.profile_arg != NULL) {
@@ -93,14 +106,14 @@ static _Noreturn void exec_child(const step *s, int number, atx_start_method met
 
 pyexc *process_step(const step *s)
 {
-    atx_start_method method = start_method(s->start);
+    const start_spec *start = start_of(s->start); /* the loaders checked the name */
     int number = ++process_counter, status;
     pid_t pid = fork();
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
-        if (method != ATX_START_FORK)
-            exec_child(s, number, method);
+        if (start->method != ATX_START_FORK)
+            exec_child(s, number, start);
         /* popen_fork.py: the child inherits everything, registry included. */
         runner_forget_threads();
         if (atx_process_child_begin(rt.registry) != 0)
@@ -146,17 +159,20 @@ static void import_main_module(void)
  * shutdown runs the handlers. */
 void process_child_main(const char *spec)
 {
-    char method[16];
+    char name[16];
     int line, number;
     const step *s = NULL;
-    if (sscanf(spec, "%15[a-z]:%d:%d", method, &line, &number) == 3)
+    const start_spec *start = NULL;
+    if (sscanf(spec, "%15[a-z]:%d:%d", name, &line, &number) == 3) {
         s = find_process(&rt.c->main, line);
-    if (s == NULL || (strcmp(method, "spawn") != 0 && strcmp(method, "forkserver") != 0)) {
+        start = start_of(name);
+    }
+    if (s == NULL || start == NULL || start->method == ATX_START_FORK) {
         fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:LINE:N naming a "
                         "process step, not '%s'\n", spec);
         exit(2);
     }
-    if (strcmp(method, "forkserver") == 0) {
+    if (start->method == ATX_START_FORKSERVER) {
         if (atx_process_child_begin(rt.registry) != 0)
             exit(70);
         import_main_module();
