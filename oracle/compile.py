@@ -142,11 +142,11 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "ncallbacks":
         return ["print('ncallbacks ' + str(atexit._ncallbacks()))"]
     if op == "os_exit":
-        return ["os._exit(%d)" % step.arg]
+        return ["import os", "os._exit(%d)" % step.arg]
     if op == "kill":
-        return ["import signal", "os.kill(os.getpid(), signal.%s)" % step.text]
+        return ["import os, signal", "os.kill(os.getpid(), signal.%s)" % step.text]
     if op == "abort":
-        return ["os.abort()"]
+        return ["import os", "os.abort()"]
     if op == "on_signal":
         return ["import signal", "signal.signal(signal.%s, lambda _signum, _frame: %s())"
                 % (step.text, ref_source(step.ref))]
@@ -165,7 +165,7 @@ def statement(step: Step, name_expr: Any) -> List[str]:
                    "_thread.daemon = %s" % step.daemon, "_thread.start()"])
     if op == "fork":
         child = block(step.child, "    ", name_expr)
-        return (["_pid = os.fork()", "if _pid == 0:"] + child
+        return (["import os", "_pid = os.fork()", "if _pid == 0:"] + child
                 + ["    sys.exit()", "_child_status(os.waitpid(_pid, 0)[1])"])
     if op == "process":
         start = "None" if step.start is None else literal(step.start)

@@ -4,9 +4,7 @@
 from __future__ import print_function
 
 import atexit
-import os
 import sys
-import types
 
 # Structured events go to their own descriptor (argv[1]): never through atexit,
 # stdout or stderr, so they cannot change what is tested. It is reopened by path,
@@ -33,7 +31,19 @@ def _event(text):
     if _EVENTS is not None:
         _EVENTS.write(line)
     elif _EVENTS_FD >= 0:
+        import os
         os.write(_EVENTS_FD, line)
+
+
+# The kinds of callable _name tells apart, taken from objects of those kinds: importing
+# types (and os, which steps import where they use it) would make every program slower.
+class _Kinds(object):
+    def method(self):
+        pass
+
+
+_METHOD = type(_Kinds().method)
+_FUNCTIONS = (type(_event), type(len), type)
 
 
 def _quote(text):
@@ -51,12 +61,12 @@ def _fmt(value):
 
 
 def _name(obj):
-    if isinstance(obj, types.MethodType):
+    if isinstance(obj, _METHOD):
         return _name(obj.__self__) + "." + obj.__func__.__name__
     name = getattr(obj, "_atx_name", None)
     if name is not None:
         return name
-    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType, type)):
+    if isinstance(obj, _FUNCTIONS):
         return obj.__name__
     return _fmt(obj)
 
@@ -98,6 +108,7 @@ def _ended(what, code):
 
 def _child_status(status):
     """How a forked child ended, from os.waitpid's status."""
+    import os
     if os.WIFSIGNALED(status):
         _ended("child", -os.WTERMSIG(status))
     else:

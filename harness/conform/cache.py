@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from dataclasses import asdict
-from typing import Optional
+from typing import Dict, Optional
 
 from harness.conform.files import atomic_write
 from oracle.casefile import Case
@@ -52,6 +52,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self._lock = threading.Lock()
+        self._running: Dict[str, threading.Lock] = {}
 
     def run(self, side, case: Case, workdir: str, timeout: float, digest: str) -> Outcome:
         """side.run(case, ...) unless an outcome is stored for (side.identity, digest)."""
@@ -59,18 +60,21 @@ class Cache:
             return side.run(case, workdir, timeout)
         key = hashlib.sha256(("%s\0%s" % (side.identity, digest)).encode()).hexdigest()
         path = os.path.join(self.folder, key[:2], key + ".json")
-        stored = self._load(path)
         with self._lock:
-            if stored is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-        if stored is not None:
-            return stored
-        outcome = side.run(case, workdir, timeout)
-        if not outcome.timed_out and not outcome.error:
-            self._store(path, outcome)
-        return outcome
+            running = self._running.setdefault(key, threading.Lock())
+        with running:  # one run per key: a second asker waits and then finds it stored
+            stored = self._load(path)
+            with self._lock:
+                if stored is None:
+                    self.misses += 1
+                else:
+                    self.hits += 1
+            if stored is not None:
+                return stored
+            outcome = side.run(case, workdir, timeout)
+            if not outcome.timed_out and not outcome.error:
+                self._store(path, outcome)
+            return outcome
 
     @staticmethod
     def _load(path: str) -> Optional[Outcome]:

@@ -4,7 +4,7 @@ import os
 import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from harness.conform.cache import Cache, case_digest
 from harness.conform.compare import compare, transcript
@@ -127,36 +127,50 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache:
     return result
 
 
+def _lane(pairing: Pairing) -> Tuple[int, ...]:
+    """The Pyodide processes a pairing runs on, which serve one program at a time; ()
+    for a pairing of real processes only."""
+    return tuple(id(side.oracle) for side in (pairing.oracle, pairing.target)
+                 if isinstance(side, Pyodide))
+
+
 def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
               jobs: int, timeout: float, cache: Optional[Cache] = None,
               progress: Optional[Progress] = None, seed: int = 0) -> None:
     """Fills each report's results (in case order, then pairing order); the runs are
-    scheduled in an order shuffled by seed."""
+    scheduled in an order shuffled by seed. The runs of one Pyodide process form one
+    lane, a single job scheduled first, so that no other job waits for Pyodide."""
     cache = cache or Cache(None)
     runnable = [report for report in reports if report.case is not None]
     digests = {}
     for report in runnable:
         digests[report.id] = case_digest(report.case, write_program(report.case, workdir))
     work = [(report, pairing) for report in runnable for pairing in pairings]
+    results: List[Optional[Result]] = [None] * len(work)
 
-    def run_one(item):
-        report, pairing = item
-        result = _run_pair(report.case, pairing, workdir, timeout, cache, digests[report.id])
-        if progress is not None:
-            progress.done(result.status)
-        return result
+    def run_items(indices: List[int]) -> None:
+        for i in indices:
+            report, pairing = work[i]
+            results[i] = _run_pair(report.case, pairing, workdir, timeout, cache,
+                                   digests[report.id])
+            if progress is not None:
+                progress.done(results[i].status)  # type: ignore
 
     if progress is not None:
         progress.start(len(work))
     order = list(range(len(work)))
     random.Random(seed).shuffle(order)
+    lanes: Dict[Tuple[int, ...], List[int]] = {}
+    for i in order:
+        lanes.setdefault(_lane(work[i][1]), []).append(i)
+    singles = lanes.pop((), [])
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        shuffled = list(pool.map(run_one, [work[i] for i in order]))
+        futures = [pool.submit(run_items, lane) for lane in lanes.values()]
+        futures += [pool.submit(run_items, [i]) for i in singles]
+        for future in futures:
+            future.result()
     if progress is not None:
         progress.finish()
-    results: List[Optional[Result]] = [None] * len(work)
-    for i, result in zip(order, shuffled):
-        results[i] = result
     for (report, _), result in zip(work, results):
         report.results.append(result)  # type: ignore
 

@@ -4,6 +4,7 @@ import functools
 import os
 import shlex
 import shutil
+import subprocess
 from dataclasses import dataclass
 from typing import List, Tuple
 
@@ -33,9 +34,16 @@ class Reference:
 
     @functools.cached_property
     def identity(self) -> str:
-        """What decides its behaviour (cache.py): the runner's content and the profile.
-        Computed once: a run does not rebuild its runner."""
-        return "reference %s profile %s" % (file_digest(self.runner), self.profile)
+        """What decides its behaviour (cache.py): the runner's content and the preset the
+        profile selects, as the runner names it (atx_profile.name), so the versions of one
+        era share their results and each case runs once per era. Computed once: a run does
+        not rebuild its runner."""
+        named = subprocess.run([self.runner, "--profile", self.profile, "--profile-name"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, timeout=30, check=False)
+        preset = named.stdout.strip() if named.returncode == 0 else ""
+        return "reference %s preset %s" % (file_digest(self.runner),
+                                           preset or "of version " + self.profile)
 
     def command(self, case: Case, workdir: str) -> List[str]:
         return [self.runner, "--profile", self.profile, "--cases-root", self.cases_root, case.path]

@@ -14,6 +14,7 @@ runtime rt = {NULL, NULL, NULL, -1, NULL, NULL};
 
 static const char USAGE[] =
     "usage: atx-case-runner [--profile X.Y] [--cases-root DIR] [--check] CASE.yaml [EVENTS_FD]\n"
+    "       atx-case-runner [--profile X.Y] --profile-name\n"
     "\n"
     "Executes one case (cases/README.md) against libatx and prints exactly what the\n"
     "equivalent Python program prints, on one unbuffered stream, then ends the same way.\n"
@@ -22,6 +23,8 @@ static const char USAGE[] =
     "                    holds clauses.yaml); its clauses.yaml is the clause catalogue\n"
     "  --check           only load and validate the case: prints nothing when it is\n"
     "                    well formed, else FILE:LINE: MESSAGE; exit 0 or 2\n"
+    "  --profile-name    print the name of the profile --profile selects (its era, the\n"
+    "                    same for every version it serves) and exit\n"
     "  --child M:LINE:N  be the child of the process step at LINE, number N, started\n"
     "                    by M (spawn or forkserver); no event log\n"
     "  EVENTS_FD         a descriptor for the structured event log\n"
@@ -86,7 +89,7 @@ int main(int argc, char **argv)
     const char *child = NULL;
     char *root;
     char clauses[4096], err[1024];
-    int check = 0, i;
+    int check = 0, print_name = 0, i;
     static case_file c;
     atx_registry_options options = {NULL, NULL, NULL, NULL};
     frame f;
@@ -101,6 +104,8 @@ int main(int argc, char **argv)
             root_arg = argv[++i];
         } else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
             child = argv[++i];
+        } else if (strcmp(argv[i], "--profile-name") == 0) {
+            print_name = 1;
         } else if (strcmp(argv[i], "--check") == 0) {
             check = 1;
         } else if (argv[i][0] == '-' || (path != NULL && fd_arg != NULL)) {
@@ -112,13 +117,17 @@ int main(int argc, char **argv)
             fd_arg = argv[i];
         }
     }
-    if (path == NULL) {
-        fputs(USAGE, stderr);
-        return 2;
-    }
     options.profile = profile_name ? atx_profile_find(profile_name) : atx_profile_default();
     if (options.profile == NULL) {
         fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", profile_name);
+        return 2;
+    }
+    if (print_name) {
+        puts(options.profile->name);
+        return 0;
+    }
+    if (path == NULL) {
+        fputs(USAGE, stderr);
         return 2;
     }
     root = root_arg ? strdup(root_arg) : find_cases_root(path);

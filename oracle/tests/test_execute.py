@@ -51,3 +51,11 @@ def test_run_caps_huge_output():
     outcome = run([PY, "-c", "import sys; sys.stdout.write('x' * (3 << 20))"], events_arg=False)
     assert outcome.truncated and len(outcome.output) == 1 << 20
     assert outcome.status_text() == "exit 0"
+
+
+def test_run_times_out_a_process_that_closes_its_output_and_lives_on():
+    code = "import os, time; os.close(1); os.close(2); time.sleep(60)"
+    started = time.monotonic()
+    outcome = run([PY, "-c", code], timeout=1.5, events_arg=False)
+    assert outcome.timed_out and outcome.status_text() == "timed out"
+    assert time.monotonic() - started < 10

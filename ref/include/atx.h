@@ -173,7 +173,10 @@ typedef enum atx_start_method {
 } atx_start_method;
 
 typedef struct atx_profile {
-    const char *name;                /* "3.11" */
+    const char *name;                /* the preset's own name, e.g. "3.10-3.12": versions
+                                        sharing a preset share it, and no two presets
+                                        have the same (the conformance runner runs a
+                                        case once per name) */
     int check_callable;              /* register() rejects non-callables (3.x) */
     int has_unregister;              /* atexit.unregister exists (3.x) */
     int has_ncallbacks;              /* atexit._ncallbacks exists (3.x) */
