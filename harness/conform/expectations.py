@@ -13,11 +13,13 @@ differently is caught:
         fingerprint: 3f2a9c0d1e4b   # optional: sha1 of the diff's -/+ lines, 12 hex digits
       equality/register-during-unregister:
         reason: 3.14's unregister loops forever when __eq__ registers
-        expected: timeout           # optional: fail (the default) or timeout
+        expected: timeout           # optional: fail (the default), timeout or intermittent
 
 Applied to a run: an expected failure with a matching (or no) fingerprint, or an expected
 timeout that timed out, becomes `xfail`; a pass that was expected to fail becomes `xpass`,
-which is unexpected too (stale lists are what runner users complain about most).
+which is unexpected too (stale lists are what runner users complain about most). An
+intermittent case (wpt's "expected: [PASS, FAIL]") fails in some runs only: its pass stays
+`pass`, its failure (with a matching or no fingerprint) is `xfail`.
 """
 
 import hashlib
@@ -30,7 +32,7 @@ import yaml
 from harness.conform.files import atomic_write
 from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, Result
 
-EXPECTED = ("fail", "timeout")
+EXPECTED = ("fail", "timeout", "intermittent")
 LISTED = "expected: "  # an xfail's reason: this, then the reason its entry gives
 TIMED_OUT = "timed out"  # Outcome.status_text() of a run killed at the timeout
 from oracle.casefile import CAPABILITIES
@@ -98,7 +100,9 @@ class Expectations:
 
     @staticmethod
     def _apply_one(result: Result, entry: Dict[str, str]) -> None:
-        if entry.get("expected") == "timeout":
+        if entry.get("expected") == "intermittent" and result.status == PASS:
+            result.reason = "listed as intermittent (%s): passed this time" % entry["reason"]
+        elif entry.get("expected") == "timeout":
             if result.status == ERROR and result.target_status == TIMED_OUT:
                 result.status = XFAIL
                 result.reason = LISTED + entry["reason"]
@@ -123,14 +127,18 @@ class Expectations:
 def write(path: str, target: str, reports: List[CaseReport],
           previous: Dict[str, Dict[str, str]], lacks: Tuple[str, ...] = ()) -> int:
     """Writes the expectation file of a run: every failing or timing-out (or expected to)
-    case of the target, keeping reasons and bugs already written. Returns how many it lists."""
+    case of the target, keeping reasons and bugs already written, and every intermittent
+    case that ran, as it was. Returns how many it lists."""
     entries: Dict[str, Dict[str, str]] = OrderedDict()
     for report in reports:
         for result in report.results:
             if result.target != target:
                 continue
             timed_out = result.status in (ERROR, XFAIL) and result.target_status == TIMED_OUT
-            if result.status in (FAIL, XFAIL) and not timed_out:
+            if previous.get(report.id, {}).get("expected") == "intermittent":
+                if result.status in (PASS, FAIL, XFAIL):  # it ran: one run proves nothing
+                    entries[report.id] = dict(previous[report.id])
+            elif result.status in (FAIL, XFAIL) and not timed_out:
                 entry = dict(previous.get(report.id, {}))
                 entry.pop("expected", None)
                 entry.setdefault("reason", "diverges from %s (describe why)" % result.oracle)

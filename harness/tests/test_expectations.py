@@ -82,7 +82,7 @@ def test_an_expected_timeout_is_xfail_and_one_that_ends_is_not(tmp_path):
     exp.apply([hangs, ends, differs])
     assert [r.results[0].status for r in (hangs, ends, differs)] == ["xfail", "xpass", "fail"]
     assert "expected to time out" in ends.results[0].reason
-    with pytest.raises(CaseError, match="expected is one of: fail, timeout"):
+    with pytest.raises(CaseError, match="expected is one of: fail, timeout, intermittent"):
         load(tmp_path, "target: pypy\nexpectations:\n  a/x:\n    reason: r\n    expected: crash\n")
 
 
@@ -117,3 +117,21 @@ def test_update_keeps_lacks_and_adds_new_ones(tmp_path):
     path.write_text("target: pypy\nlacks: [fork]\nexpectations: {}\n")
     expectations.update(str(path), "pypy", [report("a/fails", "fail", DIFF)], ("signals",))
     assert Expectations.load(str(path)).lacks == ("fork", "signals")
+
+
+def test_an_intermittent_case_may_pass_or_fail_as_listed(tmp_path):
+    exp = load(tmp_path, "target: pypy\nexpectations:\n  a/racy:\n    reason: a race\n"
+                         "    expected: intermittent\n    fingerprint: %s\n"
+                         % expectations.fingerprint(DIFF))
+    passed, failed = report("a/racy", "pass"), report("a/racy", "fail", DIFF)
+    other = report("a/racy", "fail", DIFF + "+z\n")
+    exp.apply([passed, failed, other])
+    assert [r.results[0].status for r in (passed, failed, other)] == ["pass", "xfail", "fail"]
+    assert "intermittent" in passed.results[0].reason
+
+
+def test_write_keeps_an_intermittent_case_that_passed(tmp_path):
+    path = str(tmp_path / "out.yaml")
+    previous = {"a/racy": {"reason": "a race", "expected": "intermittent"}}
+    assert expectations.write(path, "pypy", [report("a/racy", "pass")], previous) == 1
+    assert Expectations.load(path).entries == previous
