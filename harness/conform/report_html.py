@@ -12,6 +12,7 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Tuple
 
 from harness.conform import drift
+from harness.conform.controls import visible
 from harness.conform.suite import STATUSES, UNEXPECTED, CaseReport, Result, counts
 
 STYLE = """
@@ -47,7 +48,7 @@ summary { cursor: pointer; color: #0550ae; }
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(visible(str(value)), quote=True)
 
 
 def status_class(status: str) -> str:

@@ -6,13 +6,13 @@ Every file is written to a temporary name and renamed, so a report is whole or a
 import datetime
 import json
 import os
-import re
 import socket
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
 from harness.conform import drift
+from harness.conform.controls import visible
 from harness.conform.files import atomic_write
 from harness.conform.report_markdown import as_markdown
 from harness.conform.report_tap import as_tap
@@ -21,7 +21,6 @@ from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, STAT
                                    XFAIL, XPASS, CaseReport, counts)
 
 SCHEMA = "atx-conform/1"
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def as_json(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[str, str]) -> str:
@@ -118,10 +117,7 @@ def as_junit(reports: List[CaseReport], run_info: Optional[Dict[str, Any]] = Non
                 ET.SubElement(properties, "property", name="seed", value=str(seed))
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-    # A target's output may hold characters XML 1.0 cannot carry (NUL, ESC, ...): they are
-    # written as \xNN text, or the whole file would be unreadable.
-    return _NOT_XML.sub(lambda found: "\\x%02x" % ord(found.group()) if found.group() < "\x20"
-                        else "\\u%04x" % ord(found.group()), text)
+    return visible(text)  # a target's NUL or ESC would make the whole file unreadable
 
 
 def summary_table(reports: List[CaseReport]) -> str:

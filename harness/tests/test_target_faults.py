@@ -133,7 +133,9 @@ def test_the_reports_are_whole_and_readable(run):
     for block in re.findall(r"^  ---\n(.*?)^  \.\.\.$", tap, re.M | re.S):
         assert yaml.safe_load(re.sub(r"^  ", "", block, flags=re.M))["status"] in (
             "fail", "error")
-    assert (reports / "index.html").stat().st_size > 0
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert "nul\\x00 bell\\x07 escape\\x1b[31m" in page  # shown as text, not raw
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", page)
 
 
 def test_the_reference_still_passes_and_the_run_is_bounded(run):
