@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -108,16 +109,17 @@ def discover(extra: Iterable[str] = (), implementations: Tuple[str, ...] = ("CPy
     """One interpreter per (implementation, X.Y version), the first found winning,
     sorted by version. Paths are deduplicated by their real path."""
     seen_paths = set()
-    chosen: Dict[Tuple[str, str], Interpreter] = {}
+    paths = []
     for path in candidates(extra):
         real = os.path.realpath(path)
-        if real in seen_paths or not os.access(path, os.X_OK):
-            continue
-        seen_paths.add(real)
-        found = identify(path)
-        if found is None or found.implementation not in implementations:
-            continue
-        chosen.setdefault((found.implementation, found.short_version), found)
+        if real not in seen_paths and os.access(path, os.X_OK):
+            seen_paths.add(real)
+            paths.append(path)
+    chosen: Dict[Tuple[str, str], Interpreter] = {}
+    with ThreadPoolExecutor(max_workers=max(1, len(paths))) as pool:  # each one waits on a process
+        for found in pool.map(identify, paths):
+            if found is not None and found.implementation in implementations:
+                chosen.setdefault((found.implementation, found.short_version), found)
     return sorted(chosen.values(), key=lambda i: (i.implementation, i.version))
 
 

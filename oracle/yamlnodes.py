@@ -1,4 +1,4 @@
-"""Reading a case file's YAML node tree with line numbers (python3-yaml).
+"""Reading a case file's YAML node tree with line numbers (python3-yaml, on libyaml).
 
 Plain scalars are typed by the case format's own rule (cases/README.md,
 "Scalars"), not by PyYAML's resolver, so that the C loader (libyaml, which
@@ -37,7 +37,7 @@ class Nodes:
 
     def compose(self, text: str) -> yaml.Node:
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=yaml.CSafeLoader)  # libyaml, as the C loader
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else 1
@@ -76,7 +76,7 @@ class Nodes:
             self.fail(node, "expected a single value, not a %s" % (
                 "list" if isinstance(node, yaml.SequenceNode) else "mapping"))
         text = node.value
-        if node.style is None:
+        if not node.style:  # plain: libyaml's style is "", PyYAML's own parser's None
             if text in ("true", "false"):
                 return text == "true"
             if text in ("null", "~", ""):
@@ -91,7 +91,7 @@ class Nodes:
 
     def is_null(self, node: yaml.Node) -> bool:
         """A plain null scalar (null, ~ or nothing)."""
-        return isinstance(node, yaml.ScalarNode) and node.style is None \
+        return isinstance(node, yaml.ScalarNode) and not node.style \
             and self.scalar(node) is None
 
     def text(self, node: yaml.Node, what: str) -> str:
