@@ -101,8 +101,12 @@ def _ends_by(process: "subprocess.Popen[bytes]", seconds: float) -> bool:
     millisecond per run."""
     try:
         pidfd = os.pidfd_open(process.pid)
-    except ProcessLookupError:  # already reaped
-        return True
+    except OSError:  # no pidfds here (Linux before 5.3, a seccomp filter): Popen's wait
+        try:
+            process.wait(timeout=seconds)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
     try:
         return bool(select.select([pidfd], [], [], seconds)[0])
     finally:

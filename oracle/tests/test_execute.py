@@ -1,4 +1,5 @@
 """Running a process: merged output, events on their own descriptor, status, timeout."""
+import errno
 import os
 import time
 
@@ -59,3 +60,13 @@ def test_run_times_out_a_process_that_closes_its_output_and_lives_on():
     outcome = run([PY, "-c", code], timeout=1.5, events_arg=False)
     assert outcome.timed_out and outcome.status_text() == "timed out"
     assert time.monotonic() - started < 10
+
+
+def test_run_works_where_there_are_no_pidfds(monkeypatch):
+    def refused(pid):
+        raise OSError(errno.ENOSYS, "pidfd_open")
+    monkeypatch.setattr(os, "pidfd_open", refused)
+    assert run([PY, "-c", "import sys; sys.exit(4)"], events_arg=False).status_text() == "exit 4"
+    lingering = run([PY, "-c", "import os, time; os.close(1); os.close(2); time.sleep(60)"],
+                    timeout=1.5, events_arg=False)
+    assert lingering.timed_out
