@@ -137,8 +137,8 @@ def summary_table(reports: List[CaseReport]) -> str:
     total = counts(reports)
     lines.append("%-16s" % "total" + "%8d" % len(reports)
                  + "".join("%8d" % total[column] for column in columns[1:]))
-    lines.append("%d passed, %d failed, %d skipped" % (
-        total[PASS] + total[XFAIL], sum(total[status] for status in UNEXPECTED),
+    lines.append("%d passed, %d failed as expected, %d unexpected, %d skipped or n/a" % (
+        total[PASS], total[XFAIL], sum(total[status] for status in UNEXPECTED),
         total[SKIP] + total[NOT_APPLICABLE]))
     return "\n".join(lines) + "\n"
 
