@@ -2,9 +2,11 @@
 everything that decides it, so that an unchanged re-run costs almost nothing.
 
 The key joins the implementation's identity (targets.py: the interpreter's path, version,
-size and modification time; the case runner's content hash and profile; Pyodide's version
-and runner) with the case's own digest (its file and its generated program). A run that
-timed out or could not start is never stored. Entries are written atomically.
+size and modification time; the case runner's content hash and the preset its profile
+selects; Pyodide's version and runner) with the case's own digest (its file and its
+generated program). A run that timed out or could not start is never stored. Entries are
+written atomically; while one is being computed, another asker of its key waits for it, so
+the versions of one preset cause one reference run.
 """
 
 import hashlib
