@@ -105,8 +105,9 @@ test-c: $(TEST_BIN)
 test-py: runner pyodide
 	$(PYTHON) -m pytest -q harness/tests oracle/tests
 
+# CONFORM_FLAGS: more ./atx-conform flags, e.g. "--expectations FILE" for an ATX_LIB's gate.
 conformance: deps runner pyodide
-	./atx-conform --runner $(RUNNER)
+	./atx-conform --runner $(RUNNER) $(CONFORM_FLAGS)
 
 coverage: deps
 	$(PYTHON) coverage/run.py
