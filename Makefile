@@ -105,9 +105,11 @@ test-c: $(TEST_BIN)
 test-py: runner pyodide
 	$(PYTHON) -m pytest -q harness/tests oracle/tests
 
+# Results of a runner linked with another library are named after it (libother-3.11).
 # CONFORM_FLAGS: more ./atx-conform flags, e.g. "--expectations FILE" for an ATX_LIB's gate.
+REFERENCE_NAME := $(if $(filter $(LIB_A),$(ATX_LIB)),reference,$(basename $(notdir $(ATX_LIB))))
 conformance: deps runner pyodide
-	./atx-conform --runner $(RUNNER) $(CONFORM_FLAGS)
+	./atx-conform --runner $(RUNNER) --reference-name $(REFERENCE_NAME) $(CONFORM_FLAGS)
 
 coverage: deps
 	$(PYTHON) coverage/run.py

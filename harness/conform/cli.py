@@ -49,6 +49,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="run only cases whose id matches a glob (e.g. 'unregister/*')")
     parser.add_argument("--runner", default=DEFAULT_RUNNER,
                         help="the C case runner to test (default: %(default)s)")
+    parser.add_argument("--reference-name", default="reference", metavar="NAME",
+                        help="what the case runner's results are called, NAME-X.Y: the name "
+                             "of the library it is linked with when that is not libatx "
+                             "(make conformance ATX_LIB=... sets it) (default: %(default)s)")
     parser.add_argument("--oracle", choices=("default", "all"), default="all",
                         help="all: every CPython discovered, and Pyodide (3.14) when installed; "
                              "default: Debian's python3 only (else the newest CPython found) "
@@ -294,7 +298,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             raise SystemExit("atx-conform: %s" % error) from None
         chosen = oracles(args)
         pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
-                                              oracle.short_version, args.cases_root))
+                                              oracle.short_version, args.cases_root,
+                                              label=args.reference_name))
                     for oracle in chosen]
         pairings += third_party(args, chosen, expectation_files)
     except ValueError:

@@ -18,19 +18,22 @@ from oracle.pyodide import PyodideOracle
 
 @dataclass
 class Reference:
-    """The C case runner, linked with libatx, in the profile of one CPython version."""
+    """The C case runner, linked with libatx (or another library implementing atx.h: then
+    label names it), in the profile of one CPython version."""
     runner: str
     profile: str
     cases_root: str
     lacks: Tuple[str, ...] = ()  # capabilities (casefile.CAPABILITIES): the reference has all
+    label: str = "reference"
 
     @property
     def name(self) -> str:
-        return "reference-%s" % self.profile
+        return "%s-%s" % (self.label, self.profile)
 
     @property
     def version(self) -> str:
-        return "libatx profile %s" % self.profile
+        library = "libatx" if self.label == "reference" else self.label
+        return "%s profile %s" % (library, self.profile)
 
     @functools.cached_property
     def identity(self) -> str:

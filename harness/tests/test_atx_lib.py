@@ -63,3 +63,20 @@ def test_a_library_given_as_atx_lib_is_linked_and_checked(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert {case: r["status"] for case, r in statuses(tmp_path / "same-reports").items()} == {
         case: "pass" for case in RUN_ORDER}
+
+
+def test_its_results_are_named_after_it(tmp_path):
+    library = build_library(tmp_path, "other")
+    runner = build_runner(tmp_path, library)
+    done = conform("--runner", runner, "--oracle", "default", "--no-cache", "-q",
+                   "--reference-name", "libother", "--report-dir", str(tmp_path / "r"), "run/lifo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "r" / "conformance.json").read_text())["cases"][0][
+        "results"][0]
+    assert result["target"].startswith("libother-")
+    assert result["target_version"] == "libother profile " + result["target"][len("libother-"):]
+    # make conformance ATX_LIB=... names them so itself
+    planned = subprocess.run(["make", "-n", "-C", REPO, "conformance", "ATX_LIB=%s" % library,
+                              "BUILD_ROOT=%s" % (tmp_path / "build")],
+                             check=True, capture_output=True, text=True).stdout
+    assert "--reference-name libother" in planned
