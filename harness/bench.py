@@ -24,13 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 from harness.conform.files import atomic_write  # noqa: E402  (after the path is set)
+from harness.conform.suite import run_lanes  # noqa: E402
 from oracle import pyodide  # noqa: E402
 
 RAN = ("pass", "fail", "error", "xfail", "xpass")  # statuses where the oracle program ran
@@ -65,13 +65,9 @@ def program_runs(report: Dict[str, Any]) -> Dict[str, List[str]]:
 def spread(pyodide_lane: List[Callable[[], Any]], tasks: List[Callable[[], Any]],
            jobs: int) -> float:
     """Seconds to run the Pyodide lane (one job, in order, started first) and the other
-    tasks over jobs workers."""
+    tasks over jobs workers, as the suite schedules its runs."""
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(lambda: [task() for task in pyodide_lane])] if pyodide_lane else []
-        futures += [pool.submit(task) for task in tasks]
-        for future in futures:
-            future.result()
+    run_lanes(([pyodide_lane] if pyodide_lane else []) + [[task] for task in tasks], jobs)
     return time.monotonic() - started
 
 
@@ -97,9 +93,10 @@ def programs_seconds(runs: Dict[str, List[str]], jobs: int) -> float:
             for program in runs.get(PYODIDE, [])]
     events = os.open(os.devnull, os.O_WRONLY)
     try:
-        tasks = [quiet(shlex.split(command) + [str(events)],
-                       os.path.dirname(shlex.split(command)[-1]), (events,))
-                 for path, commands in runs.items() if path != PYODIDE for command in commands]
+        commands = [shlex.split(command) for path, listed in runs.items() if path != PYODIDE
+                    for command in listed]
+        tasks = [quiet(command + [str(events)], os.path.dirname(command[-1]), (events,))
+                 for command in commands]
         return spread(lane, tasks, jobs)
     finally:
         os.close(events)

@@ -1,10 +1,11 @@
 """Running the suite: every case on the oracle and on each target, in parallel, compared."""
 
+import functools
 import os
 import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from harness.conform.cache import Cache, case_digest
 from harness.conform.compare import compare, transcript
@@ -134,6 +135,15 @@ def _lane(pairing: Pairing) -> Tuple[int, ...]:
                  if isinstance(side, Pyodide))
 
 
+def run_lanes(lanes: Sequence[Sequence[Callable[[], Any]]], jobs: int) -> None:
+    """Runs each lane, a list of tasks that one job does in order, over jobs workers; lanes
+    start in the order given, so a long lane put first is not the last to end."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(lambda lane=lane: [task() for task in lane]) for lane in lanes]
+        for future in futures:
+            future.result()
+
+
 def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
               jobs: int, timeout: float, cache: Optional[Cache] = None,
               progress: Optional[Progress] = None, seed: int = 0) -> None:
@@ -148,13 +158,11 @@ def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
     work = [(report, pairing) for report in runnable for pairing in pairings]
     results: List[Optional[Result]] = [None] * len(work)
 
-    def run_items(indices: List[int]) -> None:
-        for i in indices:
-            report, pairing = work[i]
-            results[i] = _run_pair(report.case, pairing, workdir, timeout, cache,
-                                   digests[report.id])
-            if progress is not None:
-                progress.done(results[i].status)  # type: ignore
+    def run_item(i: int) -> None:
+        report, pairing = work[i]
+        results[i] = _run_pair(report.case, pairing, workdir, timeout, cache, digests[report.id])
+        if progress is not None:
+            progress.done(results[i].status)  # type: ignore
 
     if progress is not None:
         progress.start(len(work))
@@ -164,11 +172,8 @@ def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
     for i in order:
         lanes.setdefault(_lane(work[i][1]), []).append(i)
     singles = lanes.pop((), [])
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_items, lane) for lane in lanes.values()]
-        futures += [pool.submit(run_items, [i]) for i in singles]
-        for future in futures:
-            future.result()
+    tasks = [[functools.partial(run_item, i) for i in lane] for lane in lanes.values()]
+    run_lanes(tasks + [[functools.partial(run_item, i)] for i in singles], jobs)
     if progress is not None:
         progress.finish()
     for (report, _), result in zip(work, results):

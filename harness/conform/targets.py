@@ -4,7 +4,6 @@ import functools
 import os
 import shlex
 import shutil
-import subprocess
 from dataclasses import dataclass
 from typing import List, Tuple
 
@@ -41,10 +40,9 @@ class Reference:
         profile selects, as the runner names it (atx_profile.name), so the versions of one
         era share their results and each case runs once per era. Computed once: a run does
         not rebuild its runner."""
-        named = subprocess.run([self.runner, "--profile", self.profile, "--profile-name"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True, timeout=30, check=False)
-        preset = named.stdout.strip() if named.returncode == 0 else ""
+        named = run([self.runner, "--profile", self.profile, "--profile-name"], 30,
+                    events_arg=False)
+        preset = named.output.strip() if named.returncode == 0 else ""
         return "reference %s preset %s" % (file_digest(self.runner),
                                            preset or "of version " + self.profile)
 
