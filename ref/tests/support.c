@@ -140,6 +140,33 @@ void expect_calls(test_callable *const *order, size_t n)
         expect_value(test_call, self, cast_ptr_to_largest_integral_type(order[i]));
 }
 
+void record_report(void *ctx, const atx_profile *profile, const atx_callable *callable,
+                   const atx_failure *failure)
+{
+    report_log *log = ctx;
+    (void)profile;
+    assert_true(log->n < 16);
+    log->callable[log->n] = callable;
+    snprintf(log->type[log->n], sizeof log->type[0], "%s", failure->type);
+    snprintf(log->message[log->n], sizeof log->message[0], "%s",
+             failure->message ? failure->message : "");
+    log->n++;
+}
+
+atx_registry *make_registry(const char *version, report_log *log)
+{
+    atx_registry *r = NULL;
+    atx_registry_options options = {NULL, atx_profile_find(version), record_report, log};
+    assert_non_null(options.profile);
+    assert_int_equal(atx_registry_new(&options, &r), 0);
+    return r;
+}
+
+void must_register(atx_registry *r, test_callable *c)
+{
+    assert_int_equal(atx_register(r, &c->base, NULL, NULL), 0);
+}
+
 static long live_values;
 
 void *counted_value(void)

@@ -39,6 +39,20 @@ void expect_calls(test_callable *const *order, size_t n);
 /* Failures made by test callables: count the released ones. */
 long released_failures(void);
 
+/* A reporter that records what it is given (ctx: a report_log). */
+typedef struct report_log {
+    const atx_callable *callable[16];
+    char type[16][32];
+    char message[16][64];
+    size_t n;
+} report_log;
+void record_report(void *ctx, const atx_profile *profile, const atx_callable *callable,
+                   const atx_failure *failure);
+/* A registry in the preset of version, reporting into log (asserts it is made). */
+atx_registry *make_registry(const char *version, report_log *log);
+/* Registers c without arguments (asserts it succeeds). */
+void must_register(atx_registry *r, test_callable *c);
+
 /* A value whose release is counted. */
 void *counted_value(void);
 long counted_values_live(void);
