@@ -199,8 +199,9 @@ typedef struct atx_profile {
                                         matches at once, _ncallbacks counting only live
                                         handlers (3.14's list); else oldest first, leaving
                                         emptied slots that _ncallbacks counts (3.0-3.13) */
-    int compare_argument_first;      /* unregister evaluates func == entry (3.14), else
-                                        entry == func (3.0-3.13) */
+    int compare_argument_first;      /* unregister evaluates func == entry, func's hook
+                                        asked first (3.14), else entry == func
+                                        (3.0-3.13), in either scan direction */
     const char *missing_function;    /* the AttributeError message (a format taking the
                                         name) for a function the era lacks */
     atx_start_method default_start;  /* multiprocessing's default on Linux: fork up to
@@ -274,11 +275,13 @@ int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
                  atx_callable **returned);
 
 /* Python's atexit.unregister(func): compares every handler with func and
- * removes each that is equal, freeing its args. 3.0-3.13: oldest first, as
- * atx_callable_equal(entry, callable), emptying slots; 3.14: newest first, as
- * atx_callable_equal(callable, entry), removing at once (the profile's
- * unregister_newest_first and compare_argument_first). Unregistering what is
- * not registered is no error.
+ * removes each that is equal, freeing its args. The profile decides the scan
+ * and the comparison separately: unregister_newest_first (3.14) scans newest
+ * first and removes a match at once, else (3.0-3.13) oldest first, emptying a
+ * match's slot; compare_argument_first (3.14) compares
+ * atx_callable_equal(callable, entry), else (3.0-3.13)
+ * atx_callable_equal(entry, callable). Unregistering what is not registered is
+ * no error.
  * Returns 0, ATX_EINVAL, ATX_ENOSYS (profile has no unregister), or
  * ATX_ERAISED with the equality hook's failure in *failure (the caller owns
  * it). Unlike the other calls, a failed unregister is not atomic, exactly as

@@ -3,6 +3,17 @@
 
 #include "registry.h"
 
+/* Python's `func == entry` (3.14's PyObject_RichCompareBool(func, entry)) with the
+ * profile's compare_argument_first, else `entry == func` (3.0-3.13's
+ * PyObject_RichCompareBool(cb->func, func)): whose __eq__ is asked first
+ * (clause unregister.eq-order). */
+static int compare(const atx_profile *p, atx_callable *func, atx_callable *entry,
+                   atx_failure **raised)
+{
+    return p->compare_argument_first ? atx_callable_equal(func, entry, raised)
+                                     : atx_callable_equal(entry, func, raised);
+}
+
 /* Hands an equality hook's failure to the caller (or releases it). */
 static int raise_from_unregister(atx_failure *raised, atx_failure **failure)
 {
@@ -27,8 +38,8 @@ static void empty_slot(atx_registry *r, size_t i, atx__entry *e)
         atx__entry_unref(r, e);
 }
 
-/* 3.0-3.13: slots in registration order, compared entry == func; a match is
- * emptied, not removed (clauses unregister.eq-order, introspection.ncallbacks-counts-emptied). */
+/* 3.0-3.13: slots in registration order; a match is emptied, not removed
+ * (clause introspection.ncallbacks-counts-emptied). */
 static int unregister_oldest_first(atx_registry *r, atx_callable *callable, atx_failure **failure)
 {
     size_t i;
@@ -40,8 +51,7 @@ static int unregister_oldest_first(atx_registry *r, atx_callable *callable, atx_
             return 0;
         if (e == NULL)
             continue;
-        /* PyObject_RichCompareBool(cb->func, func): the entry first. */
-        eq = atx_callable_equal(e->callable, callable, &raised);
+        eq = compare(r->profile, callable, e->callable, &raised);
         if (eq == ATX_EQUAL)
             empty_slot(r, i, e);
         atx__entry_unref(r, e);
@@ -81,8 +91,7 @@ static void remove_at(atx_registry *r, size_t j)
         atx__entry_unref(r, gone);
 }
 
-/* 3.14: a list, newest first (position j is slot used-1-j), compared
- * func == entry; a match is removed at
+/* 3.14: a list, newest first (position j is slot used-1-j); a match is removed at
  * once, so the same position is looked at again. Registering from a hook shifts
  * the list, as in CPython. */
 static int unregister_newest_first(atx_registry *r, atx_callable *callable, atx_failure **failure)
@@ -94,7 +103,7 @@ static int unregister_newest_first(atx_registry *r, atx_callable *callable, atx_
         atx__entry *e = take_newest(r, j);
         if (e == NULL)
             return 0;
-        eq = atx_callable_equal(callable, e->callable, &raised);
+        eq = compare(r->profile, callable, e->callable, &raised);
         atx__entry_unref(r, e);
         if (eq == ATX_ERAISED)
             return raise_from_unregister(raised, failure);

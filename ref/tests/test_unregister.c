@@ -173,6 +173,82 @@ static void test_unregister_3_14_failure_keeps_newer_removals(void **state)
     atx_registry_free(r);
 }
 
+/* ---- one switch at a time, in a copy of the 3.13 preset -------------------------- */
+/* Two entries and an argument whose hooks all answer NotImplemented, so each
+ * comparison asks both sides: the order of the calls shows the scan and the
+ * comparison's direction. */
+typedef struct two_and_arg {
+    test_callable old, young, arg;
+} two_and_arg;
+
+/* Registers old then young in a registry of profile, expects the equality hooks
+ * in order (n of them), and unregisters arg, which matches neither. */
+static void unregister_arg(const atx_profile *profile, two_and_arg *t,
+                           test_callable *const *order, size_t n)
+{
+    atx_registry_options options = {NULL, profile, NULL, NULL};
+    atx_registry *r = NULL;
+    size_t i;
+    test_callable_init(&t->old, &TEST_TYPE, "old");
+    test_callable_init(&t->young, &TEST_TYPE, "young");
+    test_callable_init(&t->arg, &TEST_TYPE, "arg");
+    assert_int_equal(atx_registry_new(&options, &r), 0);
+    must_register(r, &t->old);
+    must_register(r, &t->young);
+    for (i = 0; i < n; i++)
+        expect_value(test_equal, self, cast_ptr_to_largest_integral_type(order[i]));
+    assert_int_equal(atx_unregister(r, &t->arg.base, NULL), 0);
+    assert_int_equal(atx_count(r), 2);
+    atx_registry_free(r);
+}
+
+static void test_unregister_compare_argument_first_asks_the_argument_first(void **state)
+{
+    two_and_arg t;
+    test_callable *const entry_first[] = {&t.old, &t.arg, &t.young, &t.arg};
+    test_callable *const argument_first[] = {&t.arg, &t.old, &t.arg, &t.young};
+    atx_profile flipped = *atx_profile_find("3.13");
+    (void)state;
+    unregister_arg(&flipped, &t, entry_first, 4);
+    /* func == entry: the argument's hook, then the entry's reflected one; the
+     * scan is still oldest first */
+    flipped.compare_argument_first = 1;
+    unregister_arg(&flipped, &t, argument_first, 4);
+}
+
+/* Registers a twice in a registry of profile, unregisters it and returns
+ * _ncallbacks(). */
+static size_t ncallbacks_after_unregister(const atx_profile *profile)
+{
+    atx_registry_options options = {NULL, profile, NULL, NULL};
+    atx_registry *r = NULL;
+    test_callable a;
+    size_t n = 99;
+    test_callable_init(&a, &TEST_PLAIN_TYPE, "a");
+    assert_int_equal(atx_registry_new(&options, &r), 0);
+    must_register(r, &a);
+    must_register(r, &a);
+    assert_int_equal(atx_unregister(r, &a.base, NULL), 0);
+    assert_int_equal(atx_count(r), 0);
+    assert_int_equal(atx_ncallbacks(r, &n), 0);
+    atx_registry_free(r);
+    return n;
+}
+
+static void test_unregister_newest_first_scans_newest_first_and_removes(void **state)
+{
+    two_and_arg t;
+    test_callable *const newest_first[] = {&t.young, &t.arg, &t.old, &t.arg};
+    atx_profile flipped = *atx_profile_find("3.13");
+    (void)state;
+    assert_int_equal(ncallbacks_after_unregister(&flipped), 2); /* emptied slots count */
+    flipped.unregister_newest_first = 1;
+    /* the comparison is still entry == func, the entry's hook first */
+    unregister_arg(&flipped, &t, newest_first, 4);
+    /* a match is removed, not emptied: _ncallbacks counts live handlers only */
+    assert_int_equal(ncallbacks_after_unregister(&flipped), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +259,8 @@ int main(void)
         cmocka_unit_test(test_unregister_rejects_bad_arguments),
         cmocka_unit_test(test_unregister_3_14_is_newest_first_argument_first),
         cmocka_unit_test(test_unregister_3_14_failure_keeps_newer_removals),
+        cmocka_unit_test(test_unregister_compare_argument_first_asks_the_argument_first),
+        cmocka_unit_test(test_unregister_newest_first_scans_newest_first_and_removes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
