@@ -49,21 +49,15 @@ static char *find_cases_root(const char *path)
     return NULL;
 }
 
-/* An exception that escapes main: a SystemExit ends the process with its code;
- * anything else prints the traceback first, then the handlers run at shutdown
- * (through the process layer) and the status is 1 (clause shutdown.after-uncaught). */
+/* An exception that escapes main: anything but a SystemExit prints the traceback
+ * first; then the threads are waited for, the handlers run at shutdown (through
+ * the process layer) and the status is the failure's (atx_failure_exit_status: a
+ * SystemExit's code, its message printed; else 1, clause shutdown.after-uncaught). */
 int runner_uncaught(pyexc *e)
 {
-    int status = 1;
-    if (e->base.flags & ATX_FAILURE_EXIT) {
-        runner_join_threads();
-        status = e->base.exit_code;
-        if (e->base.flags & ATX_FAILURE_EXIT_PRINTS)
-            fprintf(stderr, "%s\n", e->message);
-        atx_failure_release(&e->base);
-        return status;
-    }
-    {   /* PyErr_Display: "Type" alone when the message is empty */
+    int status;
+    if (!(e->base.flags & ATX_FAILURE_EXIT)) {
+        /* PyErr_Display: "Type" alone when the message is empty */
         text t = {NULL, 0, 0};
         text_add(&t, "Traceback (most recent call last):\n");
         exc_text(&t, &e->base);
@@ -73,12 +67,11 @@ int runner_uncaught(pyexc *e)
     runner_join_threads();
     if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.profile->interrupt_kills) {
         /* 3.8+: the handlers run, then the process ends by SIGINT. */
-        atx_failure_release(&e->base);
         atx_process_install(NULL);
         atx_run(rt.registry, NULL);
-        signal(SIGINT, SIG_DFL);
-        raise(SIGINT);
+        atx_process_kill(SIGINT);
     }
+    status = atx_failure_exit_status(&e->base, stderr);
     atx_failure_release(&e->base);
     return status;
 }

@@ -45,10 +45,11 @@ static void process_name(text *out, const step *s, int number)
 }
 
 /* BaseProcess._bootstrap: runs the target and turns how it ended into the child's
- * status. A SystemExit gives its code, as at the top level, except that up to 3.8
- * args are read, not code: SystemExit() (sys.exit(), sys.exit(None)) is 1, and
- * SystemExit(None) prints "None" and is 1 (clause process.exit-status). Anything
- * else prints "Process NAME:" and the traceback, and is 1. */
+ * status. A SystemExit gives its code, as at the top level (atx_failure_exit_status),
+ * except that up to 3.8 _bootstrap reads args, not code, a rule of its own:
+ * SystemExit() (sys.exit(), sys.exit(None)) is 1, and SystemExit(None) prints "None"
+ * and is 1 (clause process.exit-status). Anything else prints "Process NAME:" and
+ * the traceback, and is 1. */
 static int bootstrap(const step *s, int number)
 {
     frame f;
@@ -71,9 +72,7 @@ static int bootstrap(const step *s, int number)
         if (raised->arg == EXIT_ARG_NONE)
             fputs("None\n", stderr);
     } else {
-        status = raised->base.exit_code;
-        if (raised->base.flags & ATX_FAILURE_EXIT_PRINTS)
-            fprintf(stderr, "%s\n", raised->message);
+        status = atx_failure_exit_status(&raised->base, stderr);
     }
     atx_failure_release(&raised->base);
     return status;

@@ -53,7 +53,8 @@ enum atx_failure_flags {
     ATX_FAILURE_EXIT = 1u << 0,         /* a SystemExit: some eras do not report it */
     ATX_FAILURE_NO_TRACEBACK = 1u << 1, /* raised with no Python frame: no "Traceback" line */
     ATX_FAILURE_EXIT_PRINTS = 1u << 2   /* a SystemExit whose code is not an integer: ending
-                                           the process prints its message to stderr */
+                                           the process prints its message first
+                                           (atx_failure_exit_status) */
 };
 
 typedef struct atx_failure atx_failure;
@@ -67,8 +68,19 @@ struct atx_failure {
     int exit_code;       /* ATX_FAILURE_EXIT: the process status it asks for */
 };
 
-/* Hands a failure back: calls its release hook if it has one. NULL is a no-op. */
+/* Hands a failure back: calls its release hook if it has one. NULL is a no-op.
+ * Thread-safe as the hook is; may be called from a handler. */
 void atx_failure_release(atx_failure *failure);
+
+/* The status a Python process ends with when failure escapes its main (or, in
+ * 2.7, sys.exitfunc at shutdown), as CPython's _Py_HandleSystemExit (2.7:
+ * handle_system_exit) decides it: a SystemExit (ATX_FAILURE_EXIT) ends it with
+ * its exit_code, after its message and a newline are written to out (NULL:
+ * stderr) when ATX_FAILURE_EXIT_PRINTS is set; any other failure ends it with
+ * 1, writing nothing (its traceback is the caller's to print); NULL (nothing
+ * escaped) with 0. out is flushed when written to. failure is borrowed and not
+ * released. Thread-safe for distinct outs; may be called from a handler. */
+int atx_failure_exit_status(const atx_failure *failure, FILE *out);
 
 /* ------------------------------------------------------------------------
  * Argument packs: the positional and keyword arguments a handler is called

@@ -1,4 +1,5 @@
-/* failure.c - releasing failures, and the failures libatx makes itself. */
+/* failure.c - releasing failures, the status a SystemExit ends a process with, and the
+ * failures libatx makes itself. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,23 @@ void atx_failure_release(atx_failure *failure)
 {
     if (failure != NULL && failure->release != NULL)
         failure->release(failure);
+}
+
+int atx_failure_exit_status(const atx_failure *failure, FILE *out)
+{
+    if (failure == NULL)
+        return 0;
+    if (!(failure->flags & ATX_FAILURE_EXIT))
+        return 1;
+    /* sys.exit(code) with a code that is neither None nor an integer: the code is
+     * printed, the status is what the raiser set (1) */
+    if (failure->flags & ATX_FAILURE_EXIT_PRINTS) {
+        if (out == NULL)
+            out = stderr;
+        fprintf(out, "%s\n", failure->message ? failure->message : "");
+        fflush(out);
+    }
+    return failure->exit_code;
 }
 
 atx_failure *atx__failure_unset(void)

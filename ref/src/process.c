@@ -63,11 +63,9 @@ int atx_process_kill(int signal_number)
 static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure)
 {
     if (failure->flags & ATX_FAILURE_EXIT) {
-        int code = failure->exit_code;
-        if (failure->flags & ATX_FAILURE_EXIT_PRINTS)
-            fprintf(stderr, "%s\n", failure->message ? failure->message : "");
+        int status = atx_failure_exit_status(failure, stderr);
         atx_failure_release(failure);
-        atx_process_exit_now(code); /* exit() may not be called from an atexit() hook */
+        atx_process_exit_now(status); /* exit() may not be called from an atexit() hook */
     }
     fputs("Error in sys.exitfunc:\n", stderr);
     atx_report_exception(stderr, profile, failure);
