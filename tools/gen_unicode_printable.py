@@ -273,7 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         stream.write(text)
     os.replace(temporary, args.output)
     print("gen_unicode_printable: %s: %d ranges from %d interpreters"
-          % (os.path.relpath(args.output), len(table), sum(len(g) for g in grouped.values())))
+          % (args.output, len(table), sum(len(g) for g in grouped.values())))
     return 0
 
 
