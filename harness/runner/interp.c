@@ -29,7 +29,7 @@ static pyexc *missing(const char *function)
 {
     text message = {NULL, 0, 0};
     pyexc *e;
-    text_addf(&message, rt.profile->missing_function, function);
+    text_addf(&message, rt.py->missing_function, function);
     e = exc_new("AttributeError", text_str(&message), 0);
     text_free(&message);
     return e;

@@ -12,6 +12,9 @@
 
 runtime rt = {NULL, NULL, NULL, -1, NULL, NULL};
 
+/* The CPython version reproduced when --profile is not given. */
+#define DEFAULT_VERSION "3.11"
+
 static const char USAGE[] =
     "usage: atx-case-runner [--profile X.Y] [--cases-root DIR] [--check] CASE.yaml [EVENTS_FD]\n"
     "       atx-case-runner [--profile X.Y] --profile-name\n"
@@ -23,8 +26,9 @@ static const char USAGE[] =
     "                    holds clauses.yaml); its clauses.yaml is the clause catalogue\n"
     "  --check           only load and validate the case: prints nothing when it is\n"
     "                    well formed, else FILE:LINE: MESSAGE; exit 0 or 2\n"
-    "  --profile-name    print the name of the profile --profile selects (its era, the\n"
-    "                    same for every version it serves) and exit\n"
+    "  --profile-name    print the name of what --profile selects, PRESET/ERA: libatx's\n"
+    "                    preset and the era of the interpreter's own facts (pyversion.c);\n"
+    "                    versions that behave alike share it; then exit\n"
     "  --child M:LINE:N  be the child of the process step at LINE, number N, started\n"
     "                    by M (spawn or forkserver); no event log\n"
     "  EVENTS_FD         a descriptor for the structured event log\n"
@@ -65,7 +69,7 @@ int runner_uncaught(pyexc *e)
         text_free(&t);
     }
     runner_join_threads();
-    if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.profile->interrupt_kills) {
+    if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.py->interrupt_kills) {
         /* 3.8+: the handlers run, then the process ends by SIGINT. */
         atx_process_install(NULL);
         atx_run(rt.registry, NULL);
@@ -79,7 +83,7 @@ int runner_uncaught(pyexc *e)
 int main(int argc, char **argv)
 {
     const char *profile_name = NULL, *root_arg = NULL, *path = NULL, *fd_arg = NULL;
-    const char *child = NULL;
+    const char *child = NULL, *version;
     char *root;
     char clauses[4096], err[1024];
     int check = 0, print_name = 0, i;
@@ -110,13 +114,16 @@ int main(int argc, char **argv)
             fd_arg = argv[i];
         }
     }
-    options.profile = profile_name ? atx_profile_find(profile_name) : atx_profile_default();
-    if (options.profile == NULL) {
-        fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", profile_name);
+    version = profile_name ? profile_name : DEFAULT_VERSION;
+    options.profile = atx_profile_find(version);
+    rt.py = pyversion_find(version);
+    if (options.profile == NULL || rt.py == NULL) {
+        fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", version);
         return 2;
     }
     if (print_name) {
-        puts(options.profile->name);
+        /* the conformance runner keys the reference's cached results by it */
+        printf("%s/%s\n", options.profile->name, rt.py->name);
         return 0;
     }
     if (path == NULL) {
@@ -141,7 +148,6 @@ int main(int argc, char **argv)
         return 0;
     }
     rt.c = &c;
-    rt.profile = options.profile;
     rt.profile_arg = profile_name;
     rt.cases_root = root; /* kept: spawn children are told it */
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;

@@ -16,14 +16,14 @@ static int process_counter;
  * get_context(name) gives (the default context's class is plain Process). */
 typedef struct start_spec {
     const char *name;
-    atx_start_method method;
+    start_method method;
     const char *process_class;
 } start_spec;
 
 static const start_spec STARTS[] = {
-    {"fork", ATX_START_FORK, "ForkProcess"},
-    {"spawn", ATX_START_SPAWN, "SpawnProcess"},
-    {"forkserver", ATX_START_FORKSERVER, "ForkServerProcess"},
+    {.name = "fork", .method = START_FORK, .process_class = "ForkProcess"},
+    {.name = "spawn", .method = START_SPAWN, .process_class = "SpawnProcess"},
+    {.name = "forkserver", .method = START_FORKSERVER, .process_class = "ForkServerProcess"},
 };
 
 /* By name; NULL names the profile's default method. NULL when the name is unknown. */
@@ -31,7 +31,7 @@ static const start_spec *start_of(const char *name)
 {
     size_t i;
     for (i = 0; i < sizeof STARTS / sizeof STARTS[0]; i++)
-        if (name == NULL ? STARTS[i].method == rt.profile->default_start
+        if (name == NULL ? STARTS[i].method == rt.py->default_start
                          : strcmp(STARTS[i].name, name) == 0)
             return &STARTS[i];
     return NULL;
@@ -68,7 +68,7 @@ static int bootstrap(const step *s, int number)
         exc_text(&t, &raised->base);
         fprintf(stderr, "%s\n", text_str(&t));
         text_free(&t);
-    } else if (!rt.profile->child_exit_none_is_zero && raised->arg != EXIT_ARG_OTHER) {
+    } else if (!rt.py->child_exit_none_is_zero && raised->arg != EXIT_ARG_OTHER) {
         if (raised->arg == EXIT_ARG_NONE)
             fputs("None\n", stderr);
     } else {
@@ -111,7 +111,7 @@ pyexc *process_step(const step *s)
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
-        if (start->method != ATX_START_FORK)
+        if (start->method != START_FORK)
             exec_child(s, number, start);
         /* popen_fork.py: the child inherits everything, registry included. */
         runner_forget_threads();
@@ -166,12 +166,12 @@ void process_child_main(const char *spec)
         s = find_process(&rt.c->main, line);
         start = start_of(name);
     }
-    if (s == NULL || start == NULL || start->method == ATX_START_FORK) {
+    if (s == NULL || start == NULL || start->method == START_FORK) {
         fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:LINE:N naming a "
                         "process step, not '%s'\n", spec);
         exit(2);
     }
-    if (start->method == ATX_START_FORKSERVER) {
+    if (start->method == START_FORKSERVER) {
         if (atx_process_child_begin(rt.registry) != 0)
             exit(70);
         import_main_module();

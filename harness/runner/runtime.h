@@ -5,6 +5,7 @@
 #include <atx.h>
 
 #include "case.h"
+#include "pyversion.h"
 #include "text.h"
 
 /* A Python object of a case: every one is a libatx callable (first member). */
@@ -34,7 +35,7 @@ typedef struct pyexc {
 typedef struct runtime {
     const case_file *c;
     atx_registry *registry;
-    const atx_profile *profile;
+    const pyversion *py; /* the interpreter's facts for the version */
     int events_fd; /* -1: no event log */
     const char *profile_arg; /* what --profile said (NULL: the default) */
     const char *cases_root;

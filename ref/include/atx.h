@@ -177,18 +177,14 @@ typedef enum atx_run_order {
     ATX_RUN_COPY
 } atx_run_order;
 
-/* multiprocessing's start methods (Lib/multiprocessing/context.py). */
-typedef enum atx_start_method {
-    ATX_START_FORK,       /* the child is a fork of the parent: it inherits the registry */
-    ATX_START_SPAWN,      /* a fresh interpreter that imports the main module again */
-    ATX_START_FORKSERVER  /* a fork of a server process; the main module is imported again */
-} atx_start_method;
-
+/* Every switch changes what libatx does; what the interpreter around it does
+ * (exit statuses of KeyboardInterrupt, multiprocessing's start methods, error
+ * messages) is the caller's. A preset is const; a caller may copy one and
+ * change a switch (the tests flip one at a time). */
 typedef struct atx_profile {
     const char *name;                /* the preset's own name, e.g. "3.10-3.12": versions
                                         sharing a preset share it, and no two presets
-                                        have the same (the conformance runner runs a
-                                        case once per name) */
+                                        have the same */
     int check_callable;              /* register() rejects non-callables (3.x) */
     int has_unregister;              /* atexit.unregister exists (3.x) */
     int has_ncallbacks;              /* atexit._ncallbacks exists (3.x) */
@@ -205,8 +201,6 @@ typedef struct atx_profile {
                                         again by sys.exitfunc (2.7): reported under
                                         "Error in sys.exitfunc:", or, a SystemExit, it
                                         ends the process with its status */
-    int interrupt_kills;             /* an uncaught KeyboardInterrupt ends the process by
-                                        SIGINT after the handlers ran (3.8+), else status 1 */
     int unregister_newest_first;     /* unregister scans newest first and removes what
                                         matches at once, _ncallbacks counting only live
                                         handlers (3.14's list); else oldest first, leaving
@@ -214,23 +208,19 @@ typedef struct atx_profile {
     int compare_argument_first;      /* unregister evaluates func == entry, func's hook
                                         asked first (3.14), else entry == func
                                         (3.0-3.13), in either scan direction */
-    const char *missing_function;    /* the AttributeError message (a format taking the
-                                        name) for a function the era lacks */
-    atx_start_method default_start;  /* multiprocessing's default on Linux: fork up to
-                                        3.13, forkserver from 3.14 (gh-84559) */
     int child_runs_handlers;         /* a multiprocessing child started by fork or
                                         forkserver empties the registry it starts with and
                                         runs the handlers registered in it before it
                                         _exits (3.13+, gh-83856); before, it _exits
                                         without running any */
-    int child_exit_none_is_zero;     /* a multiprocessing child whose target calls
-                                        sys.exit() or sys.exit(None) exits 0 (3.9+);
-                                        before, 1, printing "None" for sys.exit(None) */
 } atx_profile;
 
-/* The preset for a CPython version "X.Y" (any X.Y of a known era), or NULL. */
+/* The preset for a CPython version "X.Y" or "X.Y.Z" (decimal parts; any X.Y of
+ * a known era: 2.7, 3.0-3.14), or NULL for anything else, NULL included. The
+ * preset is static and never freed. Thread-safe; may be called from a handler. */
 const atx_profile *atx_profile_find(const char *version);
-/* The profile used when none is given: CPython 3.11. */
+/* The profile used when none is given: the preset of CPython 3.11 (the same
+ * pointer as atx_profile_find("3.11")). Thread-safe; may be called from a handler. */
 const atx_profile *atx_profile_default(void);
 
 /* ------------------------------------------------------------------------

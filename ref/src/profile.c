@@ -4,36 +4,57 @@
 
 #include "atx.h"
 
+/* What atx_profile_default() stands for: Debian's python3. */
+#define DEFAULT_VERSION "3.11"
+
 typedef struct era {
     int major, first_minor, last_minor;
     atx_profile profile;
 } era;
 
-/* Switches, in atx_profile order: check_callable, has_unregister, has_ncallbacks,
- * has_clear, reraise_last, report_exit, header, colon_on_empty_message, run_order,
- * traceback_always, shutdown_reraise, interrupt_kills, unregister_newest_first,
- * compare_argument_first, missing_function, default_start, child_runs_handlers,
- * child_exit_none_is_zero. */
-#define MISSING_2 "'module' object has no attribute '%s'"
-#define MISSING_3 "module 'atexit' has no attribute '%s'"
-#define FORK ATX_START_FORK
 static const era ERAS[] = {
     /* Lib/atexit.py: no checks, no private API; re-raises; pops until empty;
      * sys.exitfunc raises the last failure again at shutdown. */
-    {2, 7, 7, {"2.7", 0, 0, 0, 0, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_POP, 1, 1, 0, 0, 0, MISSING_2, FORK, 0, 0}},
+    {.major = 2, .first_minor = 7, .last_minor = 7,
+     .profile = {.name = "2.7", .check_callable = 0, .has_unregister = 0,
+                 .has_ncallbacks = 0, .has_clear = 0, .reraise_last = 1, .report_exit = 0,
+                 .header = ATX_HEADER_ERROR_IN_RUN, .colon_on_empty_message = 0,
+                 .run_order = ATX_RUN_POP, .traceback_always = 1, .shutdown_reraise = 1,
+                 .unregister_newest_first = 0, .compare_argument_first = 0,
+                 .child_runs_handlers = 0}},
     /* Modules/atexitmodule.c; SystemExit silent, the last failure re-raised. */
-    {3, 0, 7, {"3.0-3.7", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 0, 0, 0, MISSING_3, FORK, 0, 0}},
-    /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
-    {3, 8, 8, {"3.8", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 0}},
-    /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
-    {3, 9, 9, {"3.9", 1, 1, 1, 1, 1, 0, ATX_HEADER_ERROR_IN_RUN, 0, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 1}},
+    {.major = 3, .first_minor = 0, .last_minor = 9,
+     .profile = {.name = "3.0-3.9", .check_callable = 1, .has_unregister = 1,
+                 .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 1, .report_exit = 0,
+                 .header = ATX_HEADER_ERROR_IN_RUN, .colon_on_empty_message = 0,
+                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .unregister_newest_first = 0, .compare_argument_first = 0,
+                 .child_runs_handlers = 0}},
     /* bpo-42639: failures go to the unraisable hook, nothing re-raised. */
-    {3, 10, 12, {"3.10-3.12", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_COLON, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 0, 1}},
+    {.major = 3, .first_minor = 10, .last_minor = 12,
+     .profile = {.name = "3.10-3.12", .check_callable = 1, .has_unregister = 1,
+                 .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
+                 .header = ATX_HEADER_IGNORED_COLON, .colon_on_empty_message = 1,
+                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .unregister_newest_first = 0, .compare_argument_first = 0,
+                 .child_runs_handlers = 0}},
     /* multiprocessing children of fork and forkserver run their own handlers. */
-    {3, 13, 13, {"3.13", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_SLOTS, 0, 0, 1, 0, 0, MISSING_3, FORK, 1, 1}},
-    /* The registry becomes a list, newest first; a run calls a copy of it;
-     * multiprocessing starts by forkserver. */
-    {3, 14, 14, {"3.14", 1, 1, 1, 1, 0, 1, ATX_HEADER_IGNORED_TRAILING, 1, ATX_RUN_COPY, 0, 0, 1, 1, 1, MISSING_3, ATX_START_FORKSERVER, 1, 1}},
+    {.major = 3, .first_minor = 13, .last_minor = 13,
+     .profile = {.name = "3.13", .check_callable = 1, .has_unregister = 1,
+                 .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
+                 .header = ATX_HEADER_IGNORED_TRAILING, .colon_on_empty_message = 1,
+                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .unregister_newest_first = 0, .compare_argument_first = 0,
+                 .child_runs_handlers = 1}},
+    /* The registry becomes a list, newest first, compared func == entry; a run
+     * calls a copy of it. */
+    {.major = 3, .first_minor = 14, .last_minor = 14,
+     .profile = {.name = "3.14", .check_callable = 1, .has_unregister = 1,
+                 .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
+                 .header = ATX_HEADER_IGNORED_TRAILING, .colon_on_empty_message = 1,
+                 .run_order = ATX_RUN_COPY, .traceback_always = 0, .shutdown_reraise = 0,
+                 .unregister_newest_first = 1, .compare_argument_first = 1,
+                 .child_runs_handlers = 1}},
 };
 
 /* Reads "X.Y" or "X.Y.Z" (decimal parts); 0 when the text is not a version. */
@@ -73,5 +94,5 @@ const atx_profile *atx_profile_find(const char *version)
 
 const atx_profile *atx_profile_default(void)
 {
-    return &ERAS[4].profile; /* 3.11 */
+    return atx_profile_find(DEFAULT_VERSION);
 }

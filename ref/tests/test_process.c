@@ -114,8 +114,9 @@ static int fail_as_scripted(atx_callable *self, const atx_args *args, atx_failur
 
 static const atx_callable_type FAILING = {"function", fail_as_scripted, NULL, NULL};
 
-/* A 2.7 child whose shutdown run re-raises `which`; returns its status and stderr. */
-static int shutdown_27(const char *which, char *err, size_t size)
+/* A child in profile whose shutdown run fails with `which` (re-raised when the
+ * profile re-raises); returns its status and stderr. */
+static int shutdown_status(const atx_profile *profile, const char *which, char *err, size_t size)
 {
     int fds[2], status;
     ssize_t n;
@@ -127,7 +128,7 @@ static int shutdown_27(const char *which, char *err, size_t size)
     if (pid == 0) {
         static atx_callable bad = {&FAILING};
         atx_registry *r = NULL;
-        atx_registry_options options = {NULL, atx_profile_find("2.7"), NULL, NULL};
+        atx_registry_options options = {NULL, profile, NULL, NULL};
         atx_args *args = NULL;
         dup2(fds[1], 2);
         close(fds[0]);
@@ -149,17 +150,37 @@ static int shutdown_27(const char *which, char *err, size_t size)
 
 static void test_process_2_7_shutdown_reraises(void **state)
 {
+    const atx_profile *p27 = atx_profile_find("2.7");
     char err[512];
     (void)state;
-    assert_int_equal(shutdown_27("value", err, sizeof err), 0);
+    assert_int_equal(shutdown_status(p27, "value", err, sizeof err), 0);
     assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
                              "ValueError: boom\nError in sys.exitfunc:\n"
                              "Traceback (most recent call last):\nValueError: boom\n");
     /* a SystemExit is silent in the run, then ends the process with its status */
-    assert_int_equal(shutdown_27("code", err, sizeof err), 6);
+    assert_int_equal(shutdown_status(p27, "code", err, sizeof err), 6);
     assert_string_equal(err, "");
-    assert_int_equal(shutdown_27("text", err, sizeof err), 1);
+    assert_int_equal(shutdown_status(p27, "text", err, sizeof err), 1);
     assert_string_equal(err, "bye\n");
+}
+
+/* shutdown_reraise alone, in a copy of the 3.0-3.9 preset: 3.x discards what the
+ * shutdown run hands back; with the switch, sys.exitfunc raises it again. */
+static void test_process_shutdown_reraise_alone(void **state)
+{
+    atx_profile flipped = *atx_profile_find("3.9");
+    char err[512];
+    (void)state;
+    assert_int_equal(shutdown_status(&flipped, "value", err, sizeof err), 0);
+    assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                             "ValueError: boom\n");
+    assert_int_equal(shutdown_status(&flipped, "code", err, sizeof err), 0);
+    flipped.shutdown_reraise = 1;
+    assert_int_equal(shutdown_status(&flipped, "value", err, sizeof err), 0);
+    assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                             "ValueError: boom\nError in sys.exitfunc:\n"
+                             "Traceback (most recent call last):\nValueError: boom\n");
+    assert_int_equal(shutdown_status(&flipped, "code", err, sizeof err), 6);
 }
 
 /* A multiprocessing fork child in profile `version`: the parent's registry holds
@@ -256,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_process_default_registry_is_one),
         cmocka_unit_test(test_process_kill_with_a_harmless_signal_returns),
         cmocka_unit_test(test_process_2_7_shutdown_reraises),
+        cmocka_unit_test(test_process_shutdown_reraise_alone),
         cmocka_unit_test(test_process_child_up_to_3_12_runs_nothing),
         cmocka_unit_test(test_process_child_from_3_13_runs_only_its_own),
         cmocka_unit_test(test_process_child_end_discards_a_reraised_failure),

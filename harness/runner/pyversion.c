@@ -1,0 +1,62 @@
+/* pyversion.c - the interpreter facts of each CPython era, looked up by version. */
+#include "pyversion.h"
+
+#include <stddef.h>
+
+#define MISSING_2 "'module' object has no attribute '%s'"
+#define MISSING_3 "module 'atexit' has no attribute '%s'"
+
+typedef struct era {
+    int major, first_minor, last_minor;
+    pyversion facts;
+} era;
+
+static const era ERAS[] = {
+    {.major = 2, .first_minor = 7, .last_minor = 7,
+     .facts = {.name = "2.7", .interrupt_kills = 0, .missing_function = MISSING_2,
+               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
+    {.major = 3, .first_minor = 0, .last_minor = 7,
+     .facts = {.name = "3.0-3.7", .interrupt_kills = 0, .missing_function = MISSING_3,
+               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
+    /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
+    {.major = 3, .first_minor = 8, .last_minor = 8,
+     .facts = {.name = "3.8", .interrupt_kills = 1, .missing_function = MISSING_3,
+               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
+    /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
+    {.major = 3, .first_minor = 9, .last_minor = 13,
+     .facts = {.name = "3.9-3.13", .interrupt_kills = 1, .missing_function = MISSING_3,
+               .default_start = START_FORK, .child_exit_none_is_zero = 1}},
+    /* gh-84559: multiprocessing starts by forkserver on Linux. */
+    {.major = 3, .first_minor = 14, .last_minor = 14,
+     .facts = {.name = "3.14", .interrupt_kills = 1, .missing_function = MISSING_3,
+               .default_start = START_FORKSERVER, .child_exit_none_is_zero = 1}},
+};
+
+/* One decimal part of a version, of 1 to max digits, followed by stop: where stop
+ * is, or NULL when the text is not that. */
+static const char *part(const char *text, int max, char stop, int *value)
+{
+    int digits = 0;
+    *value = 0;
+    for (; *text >= '0' && *text <= '9' && digits < max; text++, digits++)
+        *value = *value * 10 + (*text - '0');
+    return digits > 0 && *text == stop ? text : NULL;
+}
+
+const pyversion *pyversion_find(const char *version)
+{
+    int major, minor, micro;
+    const char *dot;
+    size_t i;
+    if (version == NULL || (dot = part(version, 2, '.', &major)) == NULL)
+        return NULL;
+    /* "X.Y", or "X.Y.Z" */
+    if (part(dot + 1, 2, '\0', &minor) == NULL
+        && ((dot = part(dot + 1, 2, '.', &minor)) == NULL
+            || part(dot + 1, 9, '\0', &micro) == NULL))
+        return NULL;
+    for (i = 0; i < sizeof ERAS / sizeof ERAS[0]; i++)
+        if (ERAS[i].major == major && minor >= ERAS[i].first_minor && minor <= ERAS[i].last_minor)
+            return &ERAS[i].facts;
+    return NULL;
+}

@@ -1,0 +1,34 @@
+/* pyversion.h - facts about the CPython interpreter that the runner reproduces and libatx
+ * never reads, one row per era, looked up by the version --profile names. */
+#ifndef RUNNER_PYVERSION_H
+#define RUNNER_PYVERSION_H
+
+/* multiprocessing's start methods (Lib/multiprocessing/context.py). */
+typedef enum start_method {
+    START_FORK,      /* the child is a fork of the parent: it inherits the registry */
+    START_SPAWN,     /* a fresh interpreter that imports the main module again */
+    START_FORKSERVER /* a fork of a server process; the main module is imported again */
+} start_method;
+
+typedef struct pyversion {
+    const char *name;             /* the era, e.g. "3.9-3.13": versions sharing a row
+                                     share it, and no two rows have the same */
+    int interrupt_kills;          /* an uncaught KeyboardInterrupt ends the process by
+                                     SIGINT after the handlers ran (3.8+, bpo-1054041),
+                                     else status 1 */
+    const char *missing_function; /* the AttributeError message (a format taking the
+                                     name) for an atexit function the era lacks */
+    start_method default_start;   /* multiprocessing's default on Linux: fork up to
+                                     3.13, forkserver from 3.14 (gh-84559) */
+    int child_exit_none_is_zero;  /* a multiprocessing child whose target calls
+                                     sys.exit() or sys.exit(None) exits 0 (3.9+: _bootstrap
+                                     reads SystemExit.code); before, 1, printing "None"
+                                     for sys.exit(None) */
+} pyversion;
+
+/* The facts of CPython "X.Y" or "X.Y.Z" (decimal parts; any X.Y of 2.7 or
+ * 3.0-3.14), or NULL for anything else, NULL included. The row is static.
+ * Thread-safe. */
+const pyversion *pyversion_find(const char *version);
+
+#endif
