@@ -1,10 +1,12 @@
 /* builtins.c - the two builtins a case can register, print() and int(), with CPython 3's
  * messages. Their failures have no Python frame, so no "Traceback" line. */
+#include "builtins.h"
+
 #include <ctype.h>
 #include <string.h>
 
+#include "events.h"
 #include "pyvalue.h"
-#include "runtime.h"
 
 static pyexc *fail(const char *type, text *message)
 {

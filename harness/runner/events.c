@@ -1,4 +1,6 @@
 /* events.c - the structured event log and the unbuffered standard output. */
+#include "events.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +30,13 @@ void event_emit(const char *line)
 void out_write(const char *s)
 {
     write_all(STDOUT_FILENO, s, strlen(s));
+}
+
+void out_line(text *line)
+{
+    text_add(line, "\n");
+    out_write(text_str(line));
+    text_free(line);
 }
 
 typedef struct named_value {

@@ -1,16 +1,18 @@
 /* main.c - atx-case-runner: executes one case for real against libatx and ends the
  * process the way the equivalent Python program ends. */
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "pyvalue.h"
+#include "case.h"
+#include "events.h"
+#include "multiproc.h"
+#include "pyexit.h"
+#include "pyversion.h"
 #include "runtime.h"
-
-runtime rt = {NULL, NULL, NULL, -1, NULL, NULL};
+#include "steps.h"
 
 /* The CPython version reproduced when --profile is not given. */
 #define DEFAULT_VERSION "3.11"
@@ -53,33 +55,6 @@ static char *find_cases_root(const char *path)
     return NULL;
 }
 
-/* An exception that escapes main: anything but a SystemExit prints the traceback
- * first; then the threads are waited for, the handlers run at shutdown (through
- * the process layer) and the status is the failure's (atx_failure_exit_status: a
- * SystemExit's code, its message printed; else 1, clause shutdown.after-uncaught). */
-int runner_uncaught(pyexc *e)
-{
-    int status;
-    if (!(e->base.flags & ATX_FAILURE_EXIT)) {
-        /* PyErr_Display: "Type" alone when the message is empty */
-        text t = {NULL, 0, 0};
-        text_add(&t, "Traceback (most recent call last):\n");
-        exc_text(&t, &e->base);
-        fprintf(stderr, "%s\n", text_str(&t));
-        text_free(&t);
-    }
-    runner_join_threads();
-    if (strcmp(e->type, "KeyboardInterrupt") == 0 && rt.py->interrupt_kills) {
-        /* 3.8+: the handlers run, then the process ends by SIGINT. */
-        atx_process_install(NULL);
-        atx_run(rt.registry, NULL);
-        atx_process_kill(SIGINT);
-    }
-    status = atx_failure_exit_status(&e->base, stderr);
-    atx_failure_release(&e->base);
-    return status;
-}
-
 int main(int argc, char **argv)
 {
     const char *profile_name = NULL, *root_arg = NULL, *path = NULL, *fd_arg = NULL;
@@ -88,7 +63,7 @@ int main(int argc, char **argv)
     char clauses[4096], err[1024];
     int check = 0, print_name = 0, i;
     static case_file c;
-    atx_registry_options options = {NULL, NULL, NULL, NULL};
+    const atx_profile *profile;
     frame f;
     pyexc *raised;
     for (i = 1; i < argc; i++) {
@@ -115,15 +90,15 @@ int main(int argc, char **argv)
         }
     }
     version = profile_name ? profile_name : DEFAULT_VERSION;
-    options.profile = atx_profile_find(version);
+    profile = atx_profile_find(version);
     rt.py = pyversion_find(version);
-    if (options.profile == NULL || rt.py == NULL) {
+    if (profile == NULL || rt.py == NULL) {
         fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", version);
         return 2;
     }
     if (print_name) {
         /* the conformance runner keys the reference's cached results by it */
-        printf("%s/%s\n", options.profile->name, rt.py->name);
+        printf("%s/%s\n", profile->name, rt.py->name);
         return 0;
     }
     if (path == NULL) {
@@ -151,7 +126,7 @@ int main(int argc, char **argv)
     rt.profile_arg = profile_name;
     rt.cases_root = root; /* kept: spawn children are told it */
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
-    if (atx_registry_new(&options, &rt.registry) != 0 || atx_process_install(rt.registry) != 0) {
+    if (runtime_open_registry(profile) != 0) {
         fputs("atx-case-runner: cannot set up the registry\n", stderr);
         return 70;
     }
@@ -170,8 +145,5 @@ int main(int argc, char **argv)
     if (raised == NULL)
         raised = exec_steps(&c.main, &f);
     /* Like Python, the objects and the case stay alive until the process is gone. */
-    if (raised != NULL)
-        return runner_uncaught(raised);
-    runner_join_threads();
-    return 0;
+    return pyexit_main_ended(raised);
 }

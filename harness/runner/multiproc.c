@@ -1,13 +1,17 @@
 /* multiproc.c - multiprocessing.Process(target=...).start() then .join(): the child of
  * each start method, run as CPython's Lib/multiprocessing runs it, and its status. */
+#include "multiproc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "pyvalue.h"
+#include "fork.h"
+#include "pyexit.h"
 #include "runtime.h"
+#include "steps.h"
+#include "threads.h"
 
 /* multiprocessing's _process_counter: the N of "Process-N", counted per process. */
 static int process_counter;
@@ -106,7 +110,7 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
 pyexc *process_step(const step *s)
 {
     const start_spec *start = start_of(s->start); /* the loaders checked the name */
-    int number = ++process_counter, status;
+    int number = ++process_counter;
     pid_t pid = fork();
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
@@ -114,15 +118,12 @@ pyexc *process_step(const step *s)
         if (start->method != START_FORK)
             exec_child(s, number, start);
         /* popen_fork.py: the child inherits everything, registry included. */
-        runner_forget_threads();
+        threads_forget();
         if (atx_process_child_begin(rt.registry) != 0)
             _exit(70);
         atx_process_child_end(rt.registry, bootstrap(s, number));
     }
-    if (waitpid(pid, &status, 0) != pid)
-        return exc_new("OSError", "waitpid failed", 0);
-    print_ended("process", status);
-    return NULL;
+    return child_wait(pid, "process");
 }
 
 /* The process step at line (main's, or a forked child's). */
@@ -149,7 +150,7 @@ static void import_main_module(void)
     f.name = "<module>";
     raised = exec_steps(&rt.c->module, &f);
     if (raised != NULL)
-        exit(runner_uncaught(raised));
+        exit(pyexit_main_ended(raised));
 }
 
 /* spec is "METHOD:LINE:N". forkserver.py (3.13+: empties the registry first),

@@ -1,12 +1,30 @@
 /* objects.c - the case's Python objects as libatx callables: functions, bound methods,
  * callable objects with a custom __eq__, builtins and plain values. */
+#include "objects.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
+#include "events.h"
+#include "exceptions.h"
 #include "pyvalue.h"
 #include "runtime.h"
+#include "steps.h"
+
+/* A Python object of a case: every one is a libatx callable (first member). */
+typedef enum obj_kind { OBJ_FUNCTION, OBJ_METHOD, OBJ_CALLABLE_OBJECT, OBJ_BUILTIN, OBJ_VALUE } obj_kind;
+
+typedef struct pyobj {
+    atx_callable base;
+    obj_kind kind;
+    const handler *h;        /* all but OBJ_VALUE */
+    const object_decl *self; /* OBJ_METHOD: the instance it is bound to */
+    value *val;              /* OBJ_VALUE */
+    struct pyobj *next;      /* every object made, kept until the process ends */
+} pyobj;
 
 static pyobj *all_objects; /* guarded by objects_lock: threads make objects too */
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -20,17 +38,26 @@ static int object_repr(const atx_callable *self, char *buf, size_t size);
 
 /* Python's own == for each kind: a function has no __eq__ of its own (identity);
  * a bound method compares __self__ and __func__; values compare by value. */
-static const atx_callable_type FUNCTION_TYPE = {"function", handler_call, NULL, object_repr};
-static const atx_callable_type METHOD_TYPE = {"method", handler_call, method_equal, object_repr};
-static const atx_callable_type OBJECT_TYPE = {"object", handler_call, NULL, object_repr};
-static const atx_callable_type OBJECT_EQ_TYPE = {"object", handler_call, custom_equal, object_repr};
-static const atx_callable_type BUILTIN_TYPE = {"builtin_function_or_method", builtin_invoke, NULL,
-                                               object_repr};
-static const atx_callable_type INT_CLASS_TYPE = {"type", builtin_invoke, NULL, object_repr};
+static const atx_callable_type FUNCTION_TYPE = {
+    .name = "function", .call = handler_call, .equal = NULL, .repr = object_repr};
+static const atx_callable_type METHOD_TYPE = {
+    .name = "method", .call = handler_call, .equal = method_equal, .repr = object_repr};
+static const atx_callable_type OBJECT_TYPE = {
+    .name = "object", .call = handler_call, .equal = NULL, .repr = object_repr};
+static const atx_callable_type OBJECT_EQ_TYPE = {
+    .name = "object", .call = handler_call, .equal = custom_equal, .repr = object_repr};
+static const atx_callable_type BUILTIN_TYPE = {
+    .name = "builtin_function_or_method", .call = builtin_invoke, .equal = NULL,
+    .repr = object_repr};
+static const atx_callable_type INT_CLASS_TYPE = {
+    .name = "type", .call = builtin_invoke, .equal = NULL, .repr = object_repr};
+/* Plain values are not callable: by value kind. */
 static const atx_callable_type VALUE_TYPES[] = {
-    {"NoneType", NULL, value_eq, object_repr}, {"bool", NULL, value_eq, object_repr},
-    {"int", NULL, value_eq, object_repr},      {"str", NULL, value_eq, object_repr},
-    {"list", NULL, value_eq, object_repr}};
+    [VALUE_NONE] = {.name = "NoneType", .call = NULL, .equal = value_eq, .repr = object_repr},
+    [VALUE_BOOL] = {.name = "bool", .call = NULL, .equal = value_eq, .repr = object_repr},
+    [VALUE_INT] = {.name = "int", .call = NULL, .equal = value_eq, .repr = object_repr},
+    [VALUE_TEXT] = {.name = "str", .call = NULL, .equal = value_eq, .repr = object_repr},
+    [VALUE_LIST] = {.name = "list", .call = NULL, .equal = value_eq, .repr = object_repr}};
 
 static pyobj *new_object(obj_kind kind, const atx_callable_type *type)
 {
@@ -68,20 +95,20 @@ static pyobj *handler_object(const handler *h)
     return o;
 }
 
-pyobj *object_for_ref(const ref *r)
+atx_callable *object_for_ref(const ref *r)
 {
     pyobj *o;
     if (r->handler == NULL) {
         o = new_object(OBJ_VALUE, &VALUE_TYPES[r->literal.kind]);
         o->val = value_copy(&r->literal);
-        return o;
+        return &o->base;
     }
     if (r->object == NULL)
-        return handler_object(case_handler(rt.c, r->handler));
+        return &handler_object(case_handler(rt.c, r->handler))->base;
     o = new_object(OBJ_METHOD, &METHOD_TYPE);
     o->h = case_handler(rt.c, r->handler);
     o->self = case_object(rt.c, r->object);
-    return o;
+    return &o->base;
 }
 
 void object_name(text *out, const atx_callable *callable)

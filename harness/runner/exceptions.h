@@ -1,0 +1,35 @@
+/* exceptions.h - Python exceptions as libatx failures. */
+#ifndef RUNNER_EXCEPTIONS_H
+#define RUNNER_EXCEPTIONS_H
+
+#include <atx.h>
+
+#include "case.h"
+#include "text.h"
+
+/* What a SystemExit was raised with: multiprocessing up to 3.8 reads args, not code. */
+typedef enum exit_arg { EXIT_ARG_ABSENT, EXIT_ARG_NONE, EXIT_ARG_OTHER } exit_arg;
+
+/* A raised Python exception; its base is what libatx carries, and its release
+ * frees it. */
+typedef struct pyexc {
+    atx_failure base;
+    char *type;
+    char *message;
+    exit_arg arg; /* SystemExit */
+} pyexc;
+
+/* A new exception of type; message may be NULL ("" prints the type alone); a
+ * SystemExit gets ATX_FAILURE_EXIT. Exits the process when memory runs out. */
+pyexc *exc_new(const char *type, const char *message, unsigned flags);
+/* What `raise TYPE(arg)` raises (arg NULL: `raise TYPE()`); with by_sys_exit,
+ * what `sys.exit(arg)` raises (type "SystemExit"; arg NULL: `sys.exit()`). A
+ * SystemExit gets its exit_code from arg, and what it was raised with. */
+pyexc *exc_raise(const char *type, const value *arg, int by_sys_exit);
+/* A failure handed back by libatx as a pyexc: the same one when it is ours, else
+ * a copy (the failure is released). */
+pyexc *exc_from_failure(atx_failure *failure);
+/* "TYPE: MESSAGE" or "TYPE". */
+void exc_text(text *out, const atx_failure *failure);
+
+#endif

@@ -1,0 +1,40 @@
+/* fork.c - os.fork() children, and how their parent reports their end. */
+#include "fork.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "pyexit.h"
+#include "signals.h"
+#include "threads.h"
+
+pyexc *child_wait(pid_t pid, const char *what)
+{
+    text t = {NULL, 0, 0};
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        return exc_new("OSError", "waitpid failed", 0);
+    if (WIFSIGNALED(status))
+        text_addf(&t, "%s killed by %s", what, signal_name(WTERMSIG(status)));
+    else
+        text_addf(&t, "%s exit %d", what, WEXITSTATUS(status));
+    out_line(&t);
+    return NULL;
+}
+
+/* os.fork(): the child inherits the registry, runs its steps and ends normally
+ * (its handlers run: clause fork.child-runs-inherited); the parent waits and
+ * prints how the child ended. */
+pyexc *fork_step(const step *s, frame *f)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return exc_new("OSError", "fork failed", 0);
+    if (pid == 0) {
+        threads_forget(); /* only the forking thread lives on in the child */
+        exit(pyexit_main_ended(exec_steps(s->child, f)));
+    }
+    return child_wait(pid, "child");
+}

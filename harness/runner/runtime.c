@@ -1,0 +1,15 @@
+/* runtime.c - the interpreter's state, and its registry. */
+#include "runtime.h"
+
+#include <stddef.h>
+
+runtime rt = {.events_fd = -1};
+
+int runtime_open_registry(const atx_profile *profile)
+{
+    atx_registry_options options = {NULL, NULL, NULL, NULL};
+    int err;
+    options.profile = profile;
+    err = atx_registry_new(&options, &rt.registry);
+    return err != 0 ? err : atx_process_install(rt.registry);
+}

@@ -1,0 +1,167 @@
+/* steps.c - what each step does: the atexit calls, prints and raises here, the rest
+ * dispatched to the unit of its concept. */
+#include "steps.h"
+
+#include <stdlib.h>
+
+#include "events.h"
+#include "fork.h"
+#include "multiproc.h"
+#include "objects.h"
+#include "pyvalue.h"
+#include "runtime.h"
+#include "signals.h"
+#include "threads.h"
+
+static pyexc *type_error(const char *message)
+{
+    return exc_new("TypeError", message, 0);
+}
+
+/* A function the era lacks is an AttributeError, worded per era. */
+static pyexc *missing(const char *function)
+{
+    text message = {NULL, 0, 0};
+    pyexc *e;
+    text_addf(&message, rt.py->missing_function, function);
+    e = exc_new("AttributeError", text_str(&message), 0);
+    text_free(&message);
+    return e;
+}
+
+static pyexc *raised_by(int err, atx_failure *failure, const char *function)
+{
+    if (err == ATX_ERAISED)
+        return exc_from_failure(failure);
+    if (err == ATX_ENOSYS)
+        return missing(function);
+    return err == 0 ? NULL : exc_new("MemoryError", NULL, 0);
+}
+
+static atx_args *pack(const step *s)
+{
+    atx_args *args = NULL;
+    size_t i;
+    if (atx_args_new(NULL, &args) != 0)
+        exit(70);
+    for (i = 0; i < s->nargs; i++)
+        if (atx_args_push(args, value_copy(&s->args[i]), value_free) != 0)
+            exit(70);
+    for (i = 0; i < s->nkwargs; i++)
+        if (atx_args_push_keyword(args, s->kwargs[i].name, value_copy(&s->kwargs[i].val),
+                                  value_free) != 0)
+            exit(70);
+    return args;
+}
+
+static pyexc *do_register(const step *s)
+{
+    atx_callable *returned = NULL;
+    atx_callable *func;
+    atx_args *args;
+    int err;
+    if (!s->has_ref)
+        return type_error("register() takes at least 1 argument (0 given)");
+    func = object_for_ref(&s->target);
+    args = pack(s);
+    err = atx_register(rt.registry, func, args, &returned);
+    if (err == ATX_ENOTCALLABLE) {
+        atx_args_free(args);
+        return type_error("the first argument must be callable");
+    }
+    if (err != 0) {
+        atx_args_free(args);
+        return exc_new("MemoryError", NULL, 0);
+    }
+    if (s->print_returned) {
+        text t = {NULL, 0, 0};
+        text_add(&t, "register returned ");
+        object_name(&t, returned);
+        text_add(&t, returned == func ? " (same object)" : " (another object)");
+        out_line(&t);
+    }
+    return NULL;
+}
+
+static pyexc *exec_step(const step *s, frame *f)
+{
+    text t = {NULL, 0, 0};
+    atx_failure *failure = NULL;
+    size_t count;
+    int err;
+    switch (s->op) {
+    case OP_PRINT:
+        text_add(&t, s->text);
+        out_line(&t);
+        return NULL;
+    case OP_PRINT_ARGS:
+        call_text(&t, f->name, f->args);
+        out_line(&t);
+        return NULL;
+    case OP_PRINT_EQ:
+        text_addf(&t, "%s.__eq__(", f->name);
+        object_name(&t, f->other);
+        text_add(&t, ")");
+        out_line(&t);
+        return NULL;
+    case OP_RAISE:
+        return exc_raise(s->exc_type, s->has_arg ? &s->arg : NULL, 0);
+    case OP_EXIT: /* sys.exit(arg) raises SystemExit(arg) */
+        return exc_raise("SystemExit", s->has_arg ? &s->arg : NULL, 1);
+    case OP_REGISTER:
+        return do_register(s);
+    case OP_UNREGISTER:
+        err = atx_unregister(rt.registry, object_for_ref(&s->target), &failure);
+        return raised_by(err, failure, "unregister");
+    case OP_RUN_EXITFUNCS:
+        err = atx_run(rt.registry, &failure);
+        return raised_by(err, failure, "_run_exitfuncs");
+    case OP_CLEAR:
+        return raised_by(atx_clear(rt.registry), NULL, "_clear");
+    case OP_NCALLBACKS:
+        err = atx_ncallbacks(rt.registry, &count);
+        if (err == 0) {
+            text_addf(&t, "ncallbacks %zu", count);
+            out_line(&t);
+        }
+        return raised_by(err, NULL, "_ncallbacks");
+    case OP_RETURN:
+        f->result = s->result;
+        return NULL;
+    case OP_OS_EXIT:
+        atx_process_exit_now((int)s->arg.number);
+    case OP_KILL:
+        return kill_step(s);
+    case OP_ON_SIGNAL:
+        return on_signal_step(s);
+    case OP_THREAD:
+        return thread_step(s);
+    case OP_ABORT:
+        abort(); /* os.abort(): SIGABRT, no handler runs */
+    case OP_FORK:
+        return fork_step(s, f);
+    case OP_PROCESS:
+        return process_step(s);
+    }
+    return NULL;
+}
+
+pyexc *exec_steps(const steps *s, frame *f)
+{
+    size_t i;
+    for (i = 0; i < s->count; i++) {
+        const step *st = &s->items[i];
+        pyexc *raised = exec_step(st, f);
+        if (raised != NULL && st->catch_) {
+            text t = {NULL, 0, 0};
+            text_add(&t, "caught ");
+            exc_text(&t, &raised->base);
+            out_line(&t);
+            atx_failure_release(&raised->base);
+            continue;
+        }
+        if (raised != NULL || st->op == OP_RETURN)
+            return raised;
+    }
+    return NULL;
+}

@@ -1,0 +1,98 @@
+/* threads.c - the case's threads: started by the thread step, waited for when main ends. */
+#include "threads.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "steps.h"
+
+typedef struct thread_run {
+    const step *s;
+    pthread_t id;
+    struct thread_run *next;
+} thread_run;
+
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t main_ended_cond = PTHREAD_COND_INITIALIZER;
+static int main_ended; /* under threads_lock */
+static thread_run *joinable;
+
+/* after_main: Python's threading marks the main thread stopped when main has ended,
+ * before it joins the others (compile.py: the thread joins the thread that started it). */
+static void wait_for_main_to_end(void)
+{
+    pthread_mutex_lock(&threads_lock);
+    while (!main_ended)
+        pthread_cond_wait(&main_ended_cond, &threads_lock);
+    pthread_mutex_unlock(&threads_lock);
+}
+
+static void *thread_main(void *arg)
+{
+    thread_run *run = arg;
+    frame f;
+    pyexc *raised;
+    struct timespec delay;
+    delay.tv_sec = run->s->delay_ms / 1000;
+    delay.tv_nsec = (long)(run->s->delay_ms % 1000) * 1000000L;
+    nanosleep(&delay, NULL);
+    if (run->s->after_main)
+        wait_for_main_to_end();
+    memset(&f, 0, sizeof f);
+    f.name = "<thread>";
+    raised = exec_steps(run->s->child, &f);
+    if (raised != NULL) { /* the loader keeps raising steps out of threads */
+        fputs("atx-case-runner: an exception escaped a thread\n", stderr);
+        atx_failure_release(&raised->base);
+    }
+    return NULL;
+}
+
+pyexc *thread_step(const step *s)
+{
+    thread_run *run = calloc(1, sizeof *run);
+    if (run == NULL)
+        return exc_new("MemoryError", NULL, 0);
+    run->s = s;
+    if (pthread_create(&run->id, NULL, thread_main, run) != 0) {
+        free(run);
+        return exc_new("RuntimeError", "can't start new thread", 0);
+    }
+    if (s->daemon) {
+        pthread_detach(run->id);
+        return NULL;
+    }
+    pthread_mutex_lock(&threads_lock);
+    run->next = joinable;
+    joinable = run;
+    pthread_mutex_unlock(&threads_lock);
+    return NULL;
+}
+
+void threads_forget(void)
+{
+    joinable = NULL;
+}
+
+void threads_join(void)
+{
+    pthread_mutex_lock(&threads_lock);
+    main_ended = 1;
+    pthread_cond_broadcast(&main_ended_cond);
+    pthread_mutex_unlock(&threads_lock);
+    for (;;) {
+        thread_run *run;
+        pthread_mutex_lock(&threads_lock);
+        run = joinable;
+        if (run != NULL)
+            joinable = run->next;
+        pthread_mutex_unlock(&threads_lock);
+        if (run == NULL)
+            return;
+        pthread_join(run->id, NULL);
+        free(run);
+    }
+}
