@@ -2,8 +2,7 @@
 """make coverage: line and branch coverage of the C code under the whole suite.
 
 Builds the coverage variant (build/coverage), runs every CMocka test and every case
-through the instrumented case runner (and the malformed-case fixtures through its
-loader), then writes with gcovr, into coverage/out/: HTML details (index.html),
+through the instrumented case runner, then writes with gcovr, into coverage/out/: HTML details (index.html),
 Cobertura XML (coverage.xml), JSON (coverage.json), a text summary (summary.txt).
 The gates: line coverage of ref/src, and of its process layer, at least
 --fail-under-line (default 95).
@@ -15,14 +14,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from oracle import casefile  # noqa: E402
+from harness.conform.sweep import one_version_per_era, sweep  # noqa: E402
 BUILD = os.path.join(REPO, "build", "coverage")
 OUT = os.path.join(REPO, "coverage", "out")
-MALFORMED = os.path.join(REPO, "harness", "tests", "malformed")
 
 
 def sh(command, **kwargs):
@@ -30,32 +29,12 @@ def sh(command, **kwargs):
     return subprocess.run(command, cwd=REPO, check=True, **kwargs)
 
 
-# One version per profile era (ref/src/profile.c).
-PROFILES = ("2.7", "3.6", "3.8", "3.9", "3.11", "3.13", "3.14")
-
-
 def run_cases(runner: str) -> int:
     """Every case through the instrumented runner in every profile; output is not
     compared here (make conformance does that), only executed. Returns the run count."""
-    root = os.path.join(REPO, "cases")
-    clauses = casefile.load_clauses(os.path.join(root, "clauses.yaml"))
-    runs = 0
-    for path in casefile.discover(root):
-        case = casefile.load(path, root, clauses)
-        for profile in PROFILES:
-            if not case.applies_to(tuple(int(part) for part in profile.split("."))):
-                continue
-            runs += 1
-            try:
-                subprocess.run([runner, "--profile", profile, path], cwd=REPO,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=10, check=False)
-            except subprocess.TimeoutExpired:  # a case that never ends in this era
-                pass
-    for path in sorted(glob.glob(os.path.join(MALFORMED, "*.yaml"))):
-        subprocess.run([runner, "--check", "--cases-root", MALFORMED, path], cwd=REPO,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return runs
+    with tempfile.TemporaryDirectory() as workdir:
+        return sum(1 for _ in sweep(runner, one_version_per_era(runner),
+                                    os.path.join(REPO, "cases"), workdir, 10))
 
 
 def main() -> int:

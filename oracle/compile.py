@@ -3,25 +3,33 @@
 import os
 from typing import Any, List, Sequence
 
-from oracle.casefile import NO_VALUE, Case, Handler, Ref, Step
+from oracle.casemodel import NO_VALUE, Case, Handler, Ref, Step
 
 PRELUDE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.py")
 EQ_RESULTS = {"true": "True", "false": "False", "not-implemented": "NotImplemented"}
 
 
+# The program is UTF-8 (declared for 2.7), so text is written as it is, but for what a
+# literal cannot hold: a backslash, the quote and the ASCII controls are escaped. The
+# same literal is a byte string on 2.7 (a str, as a 2.7 program has) and a str on 3.x.
+ESCAPES = {"\\": "\\\\", "'": "\\'"}
+ESCAPES.update((chr(code), "\\x%02x" % code) for code in list(range(32)) + [127])
+
+
 def literal(value: Any) -> str:
-    """Python source for a case value (printable ASCII text, int, bool, None, list)."""
+    """Python source for a case value (text, int, bool, None, list)."""
     if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, str):
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return "'" + "".join(ESCAPES.get(char, char) for char in value) + "'"
     return str(value)
 
 
 def compile_case(case: Case) -> str:
     with open(PRELUDE_PATH, encoding="utf-8") as stream:
         prelude = stream.read()
-    out: List[str] = ["# Generated from %s (case %s): do not edit." % (case.path, case.id), prelude]
+    out: List[str] = ["# -*- coding: utf-8 -*-",
+                      "# Generated from case %s: do not edit." % case.id, prelude]
     classes = sorted(set(case.objects.values()))
     for cls in classes:
         out.append("\n\nclass %s(object):" % cls)
@@ -64,7 +72,7 @@ def process_steps(steps: Sequence[Step]) -> List[Step]:
 
 
 def process_body(step: Step) -> str:
-    return "_process_body_%d" % step.line
+    return "_process_body_%d" % step.serial
 
 
 def function(handler: Handler, indent: str, self_param: str, name_expr: str) -> List[str]:
@@ -151,11 +159,11 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["import signal", "signal.signal(signal.%s, lambda _signum, _frame: %s())"
                 % (step.text, ref_source(step.ref))]
     if op == "thread":
-        body = "_thread_body_%d" % step.line
+        body = "_thread_body_%d" % step.serial
         # after_main: the thread starting it is main (threads start from main only), and
         # joining it returns once main has ended: threading's shutdown marks it stopped
         # before it waits for the other threads and the handlers run.
-        starter = "_thread_starter_%d" % step.line
+        starter = "_thread_starter_%d" % step.serial
         waits = ["    time.sleep(%d / 1000.0)" % step.delay_ms] if step.delay_ms else []
         if step.after_main:
             waits.append("    %s.join()" % starter)

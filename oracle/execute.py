@@ -12,6 +12,10 @@ from typing import List, Optional
 
 DEFAULT_TIMEOUT = 30.0
 OUTPUT_CAP = 1 << 20  # bytes of merged output kept; the rest is counted, not stored
+# Every program runs in the C.UTF-8 locale (Debian always has it): what a case prints is
+# UTF-8 text on every interpreter, 3.6 included, which in the C locale would refuse to
+# print anything beyond ASCII (3.7+ coerce the C locale to UTF-8 themselves, PEP 538).
+LOCALE = {"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 
 
 @dataclass
@@ -53,7 +57,7 @@ def run(command: List[str], timeout: float = DEFAULT_TIMEOUT, cwd: Optional[str]
         full = command + [str(fd)] if events_arg else list(command)
         process = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, pass_fds=(fd,), cwd=cwd,
-                                   start_new_session=True)
+                                   env=dict(os.environ, **LOCALE), start_new_session=True)
         output, truncated, timed_out = _collect(process, timeout)
         events.seek(0)
         event_text = events.read(OUTPUT_CAP).decode("utf-8", "replace")

@@ -27,7 +27,9 @@ except (IOError, OSError):
 
 
 def _event(text):
-    line = (text + "\n").encode("ascii")
+    line = text + "\n"
+    if not isinstance(line, bytes):  # 3.x; 2.7's text is a byte string already
+        line = line.encode("utf-8")
     if _EVENTS is not None:
         _EVENTS.write(line)
     elif _EVENTS_FD >= 0:
@@ -46,8 +48,16 @@ _METHOD = type(_Kinds().method)
 _FUNCTIONS = (type(_event), type(len), type)
 
 
+_CONTROLS = [chr(code) for code in list(range(32)) + [127]]
+
+
 def _quote(text):
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """Text in the canonical form: one line, whatever it holds (ASCII controls as \\xNN)."""
+    text = text.replace("\\", "\\\\").replace("'", "\\'")
+    for control in _CONTROLS:
+        if control in text:
+            text = text.replace(control, "\\x%02x" % ord(control))
+    return "'" + text + "'"
 
 
 def _fmt(value):

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from typing import Dict, Optional
 
 from harness.conform.files import atomic_write
-from oracle.casefile import Case
+from oracle.casemodel import Case
 from oracle.execute import Outcome
 
 
@@ -36,10 +36,11 @@ def file_digest(path: str) -> str:
         return hashlib.sha256(stream.read()).hexdigest()
 
 
-def case_digest(case: Case, program_path: str) -> str:
-    """The case file and the program compiled from it (prelude and compiler included)."""
+def case_digest(canonical_path: str, program_path: str) -> str:
+    """What the case is to every side: its canonical form (what the C runner reads) and
+    the program compiled from it (prelude and compiler included)."""
     digest = hashlib.sha256()
-    for path in (case.path, program_path):
+    for path in (canonical_path, program_path):
         with open(path, "rb") as stream:
             digest.update(stream.read())
         digest.update(b"\0")

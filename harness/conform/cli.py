@@ -16,9 +16,10 @@ from harness.conform import expectations
 from harness.conform.expectations import Expectations
 from harness.conform.merge import ReportError, load_run, merge
 from harness.conform.suite import UNEXPECTED, Pairing, counts, load_cases, run_suite
-from oracle.yamlnodes import CaseError
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
-from oracle.casefile import CAPABILITIES, load_clauses
+from oracle.casefile import load_clauses
+from oracle.casemodel import CAPABILITIES
+from oracle.yamlnodes import CaseError
 from oracle import pyodide
 from oracle.interpreters import default_oracle, discover, identify, probe_command
 
@@ -34,6 +35,7 @@ status and events, and writes into --report-dir: conformance.json (schema
 atx-conform/1), junit.xml, results.tap (TAP 14), summary.md, drift.md, index.html.
 
 Other commands (each has --help):
+  atx-conform check [FILE...]              validate case files, run nothing
   atx-conform merge CONFORMANCE_JSON...    combine shard reports into one
   atx-conform update-expectations CONFORMANCE_JSON TARGET FILE
                                            write an expectation file from a run
@@ -111,6 +113,9 @@ def select(reports, args):
     chosen = []
     for report in reports:
         case = report.case
+        if report.folder_problem:  # it concerns every case: never left out
+            chosen.append(report)
+            continue
         if args.patterns and not any(fnmatch.fnmatchcase(report.id, p) for p in args.patterns):
             continue
         if case is not None and (args.area and case.area not in args.area
@@ -237,10 +242,10 @@ def merge_main(argv: List[str]) -> int:
     parser.add_argument("--report-dir", default="reports",
                         help="where the merged reports are written (default: %(default)s)")
     args = parser.parse_args(argv)
-    clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
     try:
+        clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
         reports, run_info = merge(args.reports, args.cases_root, clauses)
-    except ReportError as error:
+    except (ReportError, CaseError) as error:
         print("atx-conform merge: %s" % error, file=sys.stderr)
         return 2
     report_files.write_reports(args.report_dir, reports, run_info, clauses)
@@ -262,8 +267,8 @@ def update_expectations_main(argv: List[str]) -> int:
     parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
                         help="the cases folder of the run (default: %(default)s)")
     args = parser.parse_args(argv)
-    clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
     try:
+        clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
         reports, _ = load_run(args.report, args.cases_root, clauses)
         if not any(r.target == args.target for report in reports for r in report.results):
             raise ReportError("%s has no results for target %r" % (args.report, args.target))
@@ -275,8 +280,34 @@ def update_expectations_main(argv: List[str]) -> int:
     return 0
 
 
+def check_main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="atx-conform check",
+        description="Validates case files without running anything: prints FILE:LINE: "
+                    "MESSAGE for each malformed one. Without FILE, every case of the cases "
+                    "folder, and what in the folder can never run. Exit status: 0 all well "
+                    "formed, 1 some are not, 2 a usage error.")
+    parser.add_argument("files", nargs="*", metavar="FILE")
+    parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
+                        help="the cases folder the files are in; its clauses.yaml is the "
+                             "clause catalogue (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.cases_root):
+        print("atx-conform check: --cases-root %s is not a folder" % args.cases_root,
+              file=sys.stderr)
+        return 2
+    reports, _ = load_cases(args.cases_root, args.files or None)
+    bad = [report.error for report in reports if report.error]
+    for error in bad:
+        print(error, file=sys.stderr)
+    print("%d checked, %d malformed" % (len(reports), len(bad)))
+    return 1 if bad else 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["check"]:
+        return check_main(argv[1:])
     if argv[:1] == ["merge"]:
         return merge_main(argv[1:])
     if argv[:1] == ["update-expectations"]:
@@ -291,14 +322,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             print("atx-conform: the case runner %s is missing (run `make`)" % args.runner,
                   file=sys.stderr)
             return 2
-        clauses = load_clauses(os.path.join(args.cases_root, "clauses.yaml"))
+        if not os.path.isdir(args.cases_root):
+            raise SystemExit("atx-conform: --cases-root %s is not a folder" % args.cases_root)
         try:
             expectation_files = [Expectations.load(path) for path in args.expectations]
         except CaseError as error:
             raise SystemExit("atx-conform: %s" % error) from None
         chosen = oracles(args)
         pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
-                                              oracle.short_version, args.cases_root,
+                                              oracle.short_version,
                                               label=args.reference_name))
                     for oracle in chosen]
         pairings += third_party(args, chosen, expectation_files)
@@ -313,7 +345,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.update_expectations and len(args.target) != 1:
         print("atx-conform: --update-expectations needs exactly one --target", file=sys.stderr)
         return 2
-    reports = select(load_cases(args.cases_root), args)
+    loaded, clauses = load_cases(args.cases_root)
+    reports = select(loaded, args)
     for report in reports:
         if report.error:
             print("malformed case: %s" % report.error, file=sys.stderr)

@@ -35,7 +35,7 @@ from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, R
 EXPECTED = ("fail", "timeout", "intermittent")
 LISTED = "expected: "  # an xfail's reason: this, then the reason its entry gives
 TIMED_OUT = "timed out"  # Outcome.status_text() of a run killed at the timeout
-from oracle.casefile import CAPABILITIES
+from oracle.casemodel import CAPABILITIES
 from oracle.yamlnodes import CaseError, Nodes
 
 
@@ -57,11 +57,7 @@ class Expectations:
     def load(cls, path: str) -> "Expectations":
         """Reads a file; a malformed one is a CaseError naming the file and line."""
         nodes = Nodes(path)
-        try:
-            with open(path, encoding="utf-8") as stream:
-                root = nodes.compose(stream.read())
-        except OSError as error:
-            raise CaseError(path, 1, "cannot read: %s" % error) from None
+        root = nodes.read(path)
         fields = {}
         for key, key_node, value in nodes.mapping(root, "an expectation file"):
             if key not in ("target", "lacks", "expectations"):

@@ -12,7 +12,11 @@ from harness.conform.compare import compare, transcript
 from harness.conform.progress import Progress
 from harness.conform.targets import (Pyodide, Python, Reference, ThirdParty, shell_command,
                                      write_program)
-from oracle.casefile import Case, CaseError, discover, load, load_clauses
+from oracle import canonical
+from oracle.casefile import load, load_clauses
+from oracle.casemodel import Case
+from oracle.discovery import discover
+from oracle.yamlnodes import CaseError
 from oracle.execute import OUTPUT_CAP, Outcome
 
 PASS, FAIL, SKIP, ERROR, NOT_APPLICABLE = "pass", "fail", "skip", "error", "n/a"
@@ -47,6 +51,7 @@ class CaseReport:
     path: str
     case: Optional[Case] = None
     error: str = ""  # a malformed case: FILE:LINE: MESSAGE
+    folder_problem: bool = False  # the error is the cases folder's, not one case's
     results: List[Result] = field(default_factory=list)
 
 
@@ -57,19 +62,36 @@ class Pairing:
     target: Union[Reference, ThirdParty, Pyodide]
 
 
-def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None) -> List[CaseReport]:
-    """Every case, loaded and validated; a malformed one is kept with its error."""
-    clauses = load_clauses(os.path.join(cases_root, "clauses.yaml"))
+def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None
+               ) -> Tuple[List[CaseReport], Dict[str, str]]:
+    """Every case, loaded and validated, and the clause catalogue ({} when it cannot be
+    read). A malformed case is kept with its error, and so is each problem of the folder
+    (discovery.py) and of the catalogue, under its own path: nothing is skipped without
+    a word, and nothing stops the others (with no catalogue, clauses go unchecked)."""
     reports = []
-    for path in paths if paths is not None else discover(cases_root):
+    try:
+        clauses: Optional[Dict[str, str]] = load_clauses(os.path.join(cases_root, "clauses.yaml"))
+    except CaseError as error:
+        clauses = None
+        reports.append(CaseReport("clauses.yaml", error.path, error=str(error),
+                                  folder_problem=True))
+    if paths is None:
+        paths, problems = discover(cases_root)
+        reports += [CaseReport(os.path.relpath(problem.path, cases_root), problem.path,
+                               error=str(problem), folder_problem=True)
+                    for problem in problems]
+    for path in paths:
         report = CaseReport(os.path.relpath(path, cases_root)[:-len(".yaml")], path)
         try:
             report.case = load(path, cases_root, clauses)
             report.id = report.case.id
         except CaseError as error:
             report.error = str(error)
+        except Exception as error:  # a loader bug must not take the run down
+            report.error = "%s:1: the loader failed (%s: %s); please report it" % (
+                path, type(error).__name__, error)
         reports.append(report)
-    return reports
+    return reports, clauses or {}
 
 
 def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache: Cache,
@@ -154,7 +176,8 @@ def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
     runnable = [report for report in reports if report.case is not None]
     digests = {}
     for report in runnable:
-        digests[report.id] = case_digest(report.case, write_program(report.case, workdir))
+        digests[report.id] = case_digest(canonical.write(report.case, workdir),
+                                         write_program(report.case, workdir))
     work = [(report, pairing) for report in runnable for pairing in pairings]
     results: List[Optional[Result]] = [None] * len(work)
 

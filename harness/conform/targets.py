@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import List, Tuple
 
 from harness.conform.cache import file_digest, file_identity
-from oracle.casefile import Case
+from oracle import canonical
+from oracle.casemodel import Case
 from oracle.compile import compile_case
 from oracle.execute import Outcome, run
 from oracle.interpreters import Interpreter
@@ -21,8 +22,7 @@ class Reference:
     label names it), in the profile of one CPython version."""
     runner: str
     profile: str
-    cases_root: str
-    lacks: Tuple[str, ...] = ()  # capabilities (casefile.CAPABILITIES): the reference has all
+    lacks: Tuple[str, ...] = ()  # capabilities (casemodel.CAPABILITIES): the reference has all
     label: str = "reference"
 
     @property
@@ -47,7 +47,7 @@ class Reference:
                                            preset or "of version " + self.profile)
 
     def command(self, case: Case, workdir: str) -> List[str]:
-        return [self.runner, "--profile", self.profile, "--cases-root", self.cases_root, case.path]
+        return [self.runner, "--profile", self.profile, canonical.path_for(case, workdir)]
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
         return run(self.command(case, workdir), timeout)

@@ -9,11 +9,12 @@ import pytest
 from harness.conform.compare import compare
 from harness.conform.targets import Python, Reference, shell_command, write_program
 from harness.tests.support import CASES, RUNNER
-from oracle import casefile
+from oracle import canonical, casefile
+from oracle.discovery import discover
 from oracle.interpreters import default_oracle
 
 CLAUSES = casefile.load_clauses(os.path.join(CASES, "clauses.yaml"))
-PATHS = casefile.discover(CASES)
+PATHS = discover(CASES)[0]
 ORACLE = default_oracle()
 
 
@@ -23,8 +24,9 @@ def test_case(path, tmp_path):
     oracle = Python(ORACLE)
     if not case.applies_to(ORACLE.version[:2]):
         pytest.skip("the case does not apply to Python %s" % ORACLE.short_version)
-    reference = Reference(RUNNER, ORACLE.short_version, CASES)
+    reference = Reference(RUNNER, ORACLE.short_version)
     write_program(case, str(tmp_path))
+    canonical.write(case, str(tmp_path))
     expected = oracle.run(case, str(tmp_path), 30)
     actual = reference.run(case, str(tmp_path), 30)
     comparison = compare(expected, actual, oracle.name, reference.name)

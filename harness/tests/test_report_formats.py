@@ -13,7 +13,7 @@ from harness.conform.report_markdown import MAX_ENTRIES, as_markdown
 from harness.conform.report_tap import as_tap
 from harness.conform.suite import CaseReport, Result
 from harness.tests.support import REPO, RUNNER, conform, lossy_target
-from oracle.casefile import Case
+from oracle.casemodel import Case
 
 SCHEMA = etree.XMLSchema(etree.parse(os.path.join(REPO, "harness", "tests", "junit.xsd")))
 ODD_TARGET = "odd # SKIP this\\target"  # a '#', a fake directive and a backslash in a name

@@ -8,7 +8,7 @@ import pytest
 
 from harness.conform import reports
 from harness.conform.suite import CaseReport, Result
-from oracle.casefile import Case
+from oracle.casemodel import Case
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}

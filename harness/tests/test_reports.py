@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from harness.conform import reports
 from harness.conform.compare import compare, transcript
 from harness.conform.suite import CaseReport, Result
-from oracle.casefile import Case
+from oracle.casemodel import Case
 from oracle.execute import Outcome
 
 

@@ -6,12 +6,10 @@ import subprocess
 
 import pytest
 
-from harness.tests.support import CASES, REPO
-from oracle import casefile
+from harness.conform.sweep import one_version_per_era, sweep
+from harness.tests.support import CASES, REPO, RUNNER
 
 SANITIZED = os.path.join(REPO, "build", "asan", "atx-case-runner")
-PROFILES = ("2.7", "3.6", "3.8", "3.11", "3.13", "3.14")
-CLAUSES = casefile.load_clauses(os.path.join(CASES, "clauses.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -22,21 +20,13 @@ def sanitized():
     return SANITIZED
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_cases_run_clean_under_sanitizers(sanitized, profile):
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0",
-               UBSAN_OPTIONS="print_stacktrace=1")
-    version = tuple(int(part) for part in profile.split("."))
+@pytest.mark.parametrize("profile", one_version_per_era(RUNNER))
+def test_cases_run_clean_under_sanitizers(sanitized, profile, tmp_path, monkeypatch):
+    monkeypatch.setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0")
+    monkeypatch.setenv("UBSAN_OPTIONS", "print_stacktrace=1")
     reports = []
-    for path in casefile.discover(CASES):
-        if not casefile.load(path, CASES, CLAUSES).applies_to(version):
-            continue
-        try:
-            done = subprocess.run([sanitized, "--profile", profile, path], env=env,
-                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
-        except subprocess.TimeoutExpired:
-            continue  # a case that never ends in this era (see its clause)
-        output = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
-        if "Sanitizer" in output or "runtime error:" in output:
-            reports.append("%s:\n%s" % (path, output))
+    for case, _, outcome in sweep(sanitized, (profile,), CASES, str(tmp_path), 20):
+        # a run that times out is a case that never ends in this era (see its clause)
+        if "Sanitizer" in outcome.output or "runtime error:" in outcome.output:
+            reports.append("%s:\n%s" % (case.id, outcome.output))
     assert not reports, "\n".join(reports)

@@ -36,7 +36,7 @@ class SlowOracle:
 def test_pyodide_runs_are_one_lane_and_the_other_jobs_go_on(tmp_path):
     slow = SlowOracle()
     reference = Reference(RUNNER, "3.14", CASES)
-    reports = [r for r in load_cases(CASES) if r.id.startswith(("run/", "register/"))]
+    reports = [r for r in load_cases(CASES)[0] if r.id.startswith(("run/", "register/"))]
     pairings = [Pairing(Pyodide(slow), reference), Pairing(Pyodide(slow, "again"), reference)]
     run_suite(reports, pairings, str(tmp_path), jobs=4, timeout=30)
     assert len(slow.threads) == 1 and not slow.overlapped

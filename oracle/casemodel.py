@@ -1,0 +1,141 @@
+"""The case language's model: what a loaded case is (cases/README.md is the reference)."""
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+KINDS = ("function", "method", "callable-object", "builtin")
+BUILTINS = ("print", "int")
+EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
+START_METHODS = ("fork", "spawn", "forkserver")
+FIRST_WITH_START_METHODS = (3, 4)  # multiprocessing.get_context
+SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1")
+HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1")  # SIGKILL cannot be caught
+EXCEPTION_TYPES = (
+    "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
+    "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
+)
+EQ_RESULTS = ("true", "false", "not-implemented")
+# Nesting the generated program can hold on every supported CPython: 3.6-3.8's parser
+# overflows near 93 nested brackets and 2.7's near 99; every version stops at 100
+# indentation levels, and each nested child adds at least one.
+MAX_VALUE_DEPTH = 32  # lists within lists, in one value
+MAX_CHILD_DEPTH = 16  # fork, thread and process steps within each other
+
+# op -> (where it may appear, how its own value is read, the modifiers it takes).
+# where: "any", "handler" (a handler's or __eq__ body), "eq" (an __eq__ body only).
+OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
+    "print": ("any", "text", ()),
+    "print_args": ("handler", "none", ()),
+    "print_eq": ("eq", "none", ()),
+    "raise": ("any", "exception", ("arg", "catch")),
+    "exit": ("any", "optional-value", ("catch",)),
+    "register": ("any", "ref-or-null", ("args", "kwargs", "catch", "print_returned")),
+    "unregister": ("any", "ref", ("catch",)),
+    "run_exitfuncs": ("any", "none", ("catch",)),
+    "clear": ("any", "none", ("catch",)),
+    "ncallbacks": ("any", "none", ("catch",)),
+    "return": ("eq", "eq-result", ()),
+    "os_exit": ("any", "status", ()),
+    "kill": ("any", "signal", ("catch",)),
+    "abort": ("any", "none", ()),
+    "fork": ("main", "child-steps", ()),
+    "on_signal": ("any", "handled-signal", ("handler",)),
+    "thread": ("main", "thread-steps", ("daemon", "delay_ms", "after_main")),
+    "process": ("main", "process-steps", ("start",)),
+}
+# What a thread body may not do: end the process or raise on purpose (an exception
+# escaping a thread is printed by each version's threading module its own way).
+NOT_IN_THREADS = ("raise", "exit", "os_exit", "kill", "abort", "fork", "thread")
+NO_VALUE = object()
+# What an implementation may lack (atx-conform --lacks), and the operations needing each;
+# "process-exit" is also needed by every exit path but normal.
+CAPABILITIES = ("fork", "processes", "signals", "threads", "process-exit")
+NEEDS: Dict[str, Tuple[str, ...]] = {
+    "fork": ("fork",), "process": ("processes",), "kill": ("signals",),
+    "on_signal": ("signals",), "thread": ("threads",), "os_exit": ("process-exit",),
+    "abort": ("process-exit",),
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What an op names: a handler ("name"), a bound method ("obj.meth") or a plain value."""
+    handler: Optional[str] = None
+    obj: Optional[str] = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Step:
+    op: str
+    line: int
+    serial: int  # unique in its case: names the functions a step needs in the program
+    text: Optional[str] = None
+    ref: Optional[Ref] = None
+    exc_type: Optional[str] = None
+    arg: Any = NO_VALUE
+    args: Tuple[Any, ...] = ()
+    kwargs: Tuple[Tuple[str, Any], ...] = ()
+    catch: bool = False
+    print_returned: bool = False
+    child: Tuple["Step", ...] = ()  # fork, process: what the child runs; thread: the thread
+    daemon: bool = False
+    after_main: bool = False  # thread: its steps wait until main has ended
+    start: Optional[str] = None  # process: the start method (None: the version's default)
+    delay_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Handler:
+    name: str
+    kind: str
+    line: int
+    body: Tuple[Step, ...] = ()
+    eq: Optional[Tuple[Step, ...]] = None
+    cls: Optional[str] = None
+    builtin: Optional[str] = None
+
+
+@dataclass
+class Case:
+    path: str
+    id: str
+    description: str
+    clauses: List[str]
+    tags: List[str]
+    min_version: Optional[Tuple[int, int]]
+    max_version: Optional[Tuple[int, int]]
+    exit_path: str
+    objects: Dict[str, str]
+    handlers: Dict[str, Handler]
+    main: Tuple[Step, ...]
+    module: Tuple[Step, ...] = ()  # run at import: again in spawn and forkserver children
+    area: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.area = self.id.split("/", 1)[0]
+
+    def steps(self) -> List[Step]:
+        """Every step of the case: module, main, handler and __eq__ bodies, children's."""
+        bodies = [self.module, self.main] + [h.body for h in self.handlers.values()]
+        bodies += [h.eq for h in self.handlers.values() if h.eq is not None]
+        found: List[Step] = []
+        while bodies:
+            for step in bodies.pop():
+                found.append(step)
+                bodies.append(step.child)
+        return found
+
+    @functools.cached_property
+    def needs(self) -> List[str]:
+        """What the case needs of an implementation beyond atexit itself (CAPABILITIES):
+        a target that lacks one reports the case not applicable."""
+        found = {"process-exit"} if self.exit_path != "normal" else set()
+        for step in self.steps():
+            found.update(NEEDS.get(step.op, ()))
+        return sorted(found)
+
+    def applies_to(self, version: Tuple[int, int]) -> bool:
+        return ((self.min_version is None or version >= self.min_version)
+                and (self.max_version is None or version <= self.max_version))
