@@ -241,10 +241,9 @@ void atx_report_default(void *ctx, const atx_profile *profile,
 void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure);
 
 /* ------------------------------------------------------------------------
- * Registries.
- * Thread safety: every function below may be called from any thread and
- * from inside a running handler or equality hook; libatx never calls user
- * code with its lock held.
+ * Registries. libatx never calls a handler, an equality hook, the reporter or
+ * a value's release function with a registry's lock held, so they may call
+ * back into the registry.
  * ------------------------------------------------------------------------ */
 typedef struct atx_registry atx_registry;
 
@@ -256,12 +255,14 @@ typedef struct atx_registry_options {
 } atx_registry_options;
 
 /* Creates an empty registry. options may be NULL (all defaults).
- * Returns 0, ATX_EINVAL (out is NULL) or ATX_ENOMEM; on error *out is untouched. */
+ * Returns 0, ATX_EINVAL (out is NULL) or ATX_ENOMEM; on error *out is untouched.
+ * Thread-safe. */
 int atx_registry_new(const atx_registry_options *options, atx_registry **out);
 /* Frees the registry and everything it owns without running a handler.
- * NULL is a no-op. Must not be called while another thread uses it. */
+ * NULL is a no-op. Not thread-safe: must not be called while another thread
+ * uses the registry, nor from one of its handlers or equality hooks. */
 void atx_registry_free(atx_registry *registry);
-/* The registry's profile. */
+/* The registry's profile (borrowed). Thread-safe; may be called from a handler. */
 const atx_profile *atx_registry_profile(const atx_registry *registry);
 
 /* Python's atexit.register(func, *args, **kwargs). callable is borrowed and
@@ -272,7 +273,9 @@ const atx_profile *atx_registry_profile(const atx_registry *registry);
  * returned may be NULL).
  * Returns 0, ATX_EINVAL, ATX_ENOTCALLABLE (profile checks callables and the
  * type has no call) or ATX_ENOMEM. On error nothing is changed: the caller
- * still owns args and the handler is never called. */
+ * still owns args and the handler is never called. Thread-safe; may be called
+ * from a handler (what a run then does with the new entry is the profile's
+ * run_order) or an equality hook. */
 int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
                  atx_callable **returned);
 
@@ -288,7 +291,9 @@ int atx_register(atx_registry *registry, atx_callable *callable, atx_args *args,
  * ATX_ERAISED with the equality hook's failure in *failure (the caller owns
  * it). Unlike the other calls, a failed unregister is not atomic, exactly as
  * in CPython 3.x (clause unregister.eq-raises): slots emptied before the
- * failing comparison stay empty. */
+ * failing comparison stay empty. Thread-safe; may be called from a handler
+ * or an equality hook (a hook that registers shifts 3.14's list under the scan,
+ * as in CPython). */
 int atx_unregister(atx_registry *registry, atx_callable *callable, atx_failure **failure);
 
 /* Runs the handlers (Python's atexit._run_exitfuncs()) in the profile's
@@ -297,20 +302,25 @@ int atx_unregister(atx_registry *registry, atx_callable *callable, atx_failure *
  * reports it). Afterwards the registry is empty.
  * Returns 0; or, when the profile re-raises (2.7-3.9) and a handler failed,
  * ATX_ERAISED with the last failure in *failure (the caller owns it; with
- * failure NULL it is freed). Returns ATX_EINVAL for a NULL registry. */
+ * failure NULL it is freed). Returns ATX_EINVAL for a NULL registry.
+ * Thread-safe; may be called from a handler (a nested run calls what the outer
+ * one has yet to reach, then empties the registry). */
 int atx_run(atx_registry *registry, atx_failure **failure);
 
 /* Python's atexit._clear(): empties the registry, freeing every entry's
- * args. Returns 0, ATX_EINVAL, or ATX_ENOSYS (profile has no _clear). */
+ * args. Returns 0, ATX_EINVAL, or ATX_ENOSYS (profile has no _clear).
+ * Thread-safe; may be called from a handler or an equality hook. */
 int atx_clear(atx_registry *registry);
 
 /* Python's atexit._ncallbacks(): the number of slots in use, counting slots
  * emptied by unregister since the last clear or run (3.0-3.13; 3.14 removes
- * them, so only live handlers count).
- * Returns 0, ATX_EINVAL or ATX_ENOSYS; the number goes to *count. */
+ * them, so only live handlers count: the profile's unregister_newest_first).
+ * Returns 0, ATX_EINVAL or ATX_ENOSYS; the number goes to *count (untouched
+ * on error). Thread-safe; may be called from a handler or an equality hook. */
 int atx_ncallbacks(const atx_registry *registry, size_t *count);
 
-/* The number of handlers that would run now. 0 for NULL. */
+/* The number of handlers that would run now. 0 for NULL. Thread-safe; may be
+ * called from a handler or an equality hook. */
 size_t atx_count(const atx_registry *registry);
 
 /* ------------------------------------------------------------------------
@@ -326,19 +336,22 @@ atx_registry *atx_default_registry(void);
  * run hands back (re-raising profiles) is released silently, as CPython
  * 3.x discards it at shutdown; with profile->shutdown_reraise (2.7) it is
  * reported under "Error in sys.exitfunc:" to stderr, or, a SystemExit, ends
- * the process at once with its exit_code. Installing again replaces the
- * registry (NULL uninstalls); the C atexit() hook is taken once.
- * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook). */
+ * the process at once with atx_failure_exit_status's status. Installing again
+ * replaces the registry (borrowed: it must outlive the process's end, or be
+ * uninstalled first; NULL uninstalls); the C atexit() hook is taken once.
+ * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook).
+ * Thread-safe; may be called from a handler. */
 int atx_process_install(atx_registry *registry);
 
 /* Python's os._exit(status): ends the process at once; no handler runs. Stdio
- * buffers are flushed first (the output written so far is kept). Never returns. */
+ * buffers are flushed first (the output written so far is kept). Never returns.
+ * May be called from any thread, and from a handler. */
 _Noreturn void atx_process_exit_now(int status);
 
 /* A signal whose default action ends the process (Python installs no handler for
  * it: SIGTERM, SIGKILL, SIGHUP, ...), sent to the process itself with the default
  * disposition restored: no handler runs. Returns only if the signal does not end
- * the process, with ATX_EINVAL. */
+ * the process, with ATX_EINVAL. May be called from any thread, and from a handler. */
 int atx_process_kill(int signal_number);
 
 /* multiprocessing's child of a fork or forkserver start, as CPython's
