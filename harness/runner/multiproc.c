@@ -30,7 +30,7 @@ static const start_spec STARTS[] = {
     {.name = "forkserver", .method = START_FORKSERVER, .process_class = "ForkServerProcess"},
 };
 
-/* By name; NULL names the profile's default method. NULL when the name is unknown. */
+/* By name; NULL names the era's default method (pyversion.h). NULL when the name is unknown. */
 static const start_spec *start_of(const char *name)
 {
     size_t i;
