@@ -70,7 +70,7 @@ $(B)/ref/tests/%: $(B)/ref/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 $(RUNNER): $(RUNNER_OBJ) $(ATX_LIB) $(ATX_LIB_STAMP)
-	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJ) $(ATX_LIB) -lyaml $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJ) $(ATX_LIB) -ljansson $(LDLIBS)
 
 $(ATX_LIB_STAMP): FORCE
 	@mkdir -p $(@D)
@@ -79,7 +79,7 @@ FORCE:
 
 # ---- dependencies: the Debian packages every target needs -----------------
 # (chromium renders the HTML report in its test; python3-lxml validates JUnit XML.)
-DEB_PACKAGES := gcc make pkg-config libyaml-dev libcmocka-dev gcovr \
+DEB_PACKAGES := gcc make pkg-config libjansson-dev libcmocka-dev gcovr \
                 python3 python3-yaml python3-pytest python3-lxml chromium
 deps:
 	@sh tools/deps.sh $(DEB_PACKAGES)

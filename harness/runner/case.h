@@ -15,10 +15,13 @@ typedef struct value {
     size_t count;
 } value;
 
+struct handler;
+struct object_decl;
+
 /* What a step names: a handler, OBJECT.METHOD, or a plain value. */
 typedef struct ref {
-    const char *handler; /* NULL for a plain value */
-    const char *object;  /* NULL unless a bound method */
+    const struct handler *h;       /* NULL for a plain value */
+    const struct object_decl *obj; /* NULL unless a bound method */
     value literal;
 } ref;
 
@@ -37,7 +40,8 @@ typedef struct keyword {
 
 typedef struct step {
     step_op op;
-    int line;
+    int line;            /* in the case file */
+    int serial;          /* unique in the case: names a process step for its spawn child */
     const char *text;          /* print; kill, on_signal: the signal's name */
     const char *exc_type;      /* raise */
     int has_arg;         /* raise arg / exit value / os_exit status given */
@@ -94,13 +98,7 @@ typedef struct case_file {
     steps main;
 } case_file;
 
-/* Loads and validates a case. On error returns -1 and writes "FILE:LINE: MESSAGE"
- * into err (the Python loader, oracle/casefile.py, reports the same line). */
-int case_load(const char *path, const char *cases_root, const char *clauses_path,
-              case_file *out, char *err, size_t errsize);
+/* Frees what canonical_read (canonical.h) made. */
 void case_free(case_file *c);
-
-const handler *case_handler(const case_file *c, const char *name);
-const object_decl *case_object(const case_file *c, const char *name);
 
 #endif

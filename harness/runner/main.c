@@ -1,11 +1,11 @@
 /* main.c - atx-case-runner: executes one case for real against libatx and ends the
  * process the way the equivalent Python program ends. */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "canonical.h"
 #include "case.h"
 #include "events.h"
 #include "multiproc.h"
@@ -18,50 +18,30 @@
 #define DEFAULT_VERSION "3.11"
 
 static const char USAGE[] =
-    "usage: atx-case-runner [--profile X.Y] [--cases-root DIR] [--check] CASE.yaml [EVENTS_FD]\n"
+    "usage: atx-case-runner [--profile X.Y] CASE.case.json [EVENTS_FD]\n"
     "       atx-case-runner [--profile X.Y] --profile-name\n"
     "\n"
-    "Executes one case (cases/README.md) against libatx and prints exactly what the\n"
-    "equivalent Python program prints, on one unbuffered stream, then ends the same way.\n"
+    "Executes one case against libatx and prints exactly what the equivalent Python\n"
+    "program prints, on one unbuffered stream, then ends the same way. The case is its\n"
+    "canonical form, atx-case/1 (cases/README.md), as ./atx-conform writes it beside the\n"
+    "generated program: reports/programs/<id>.case.json.\n"
     "  --profile X.Y     the CPython version whose behaviour to reproduce (default 3.11)\n"
-    "  --cases-root DIR  the cases folder (default: the nearest folder above CASE that\n"
-    "                    holds clauses.yaml); its clauses.yaml is the clause catalogue\n"
-    "  --check           only load and validate the case: prints nothing when it is\n"
-    "                    well formed, else FILE:LINE: MESSAGE; exit 0 or 2\n"
     "  --profile-name    print the name of what --profile selects, PRESET/ERA: libatx's\n"
     "                    preset and the era of the interpreter's own facts (pyversion.c);\n"
     "                    versions that behave alike share it; then exit\n"
-    "  --child M:LINE:N  be the child of the process step at LINE, number N, started\n"
-    "                    by M (spawn or forkserver); no event log\n"
+    "  --child M:S:N     be the child of the process step numbered S (its serial),\n"
+    "                    process number N, started by M (spawn or forkserver); no\n"
+    "                    event log\n"
     "  EVENTS_FD         a descriptor for the structured event log\n"
-    "Exit status: the case's own; 2 for a usage error or a malformed case.\n";
-
-/* The nearest folder above path that holds clauses.yaml (or path's own folder). */
-static char *find_cases_root(const char *path)
-{
-    char *copy = strdup(path);
-    char *dir = copy ? realpath(dirname(copy), NULL) : NULL;
-    free(copy);
-    while (dir != NULL && strcmp(dir, "/") != 0) {
-        char probe[4096];
-        snprintf(probe, sizeof probe, "%s/clauses.yaml", dir);
-        if (access(probe, R_OK) == 0)
-            return dir;
-        *strrchr(dir, '/') = '\0';
-        if (dir[0] == '\0')
-            break;
-    }
-    free(dir);
-    return NULL;
-}
+    "Exit status: the case's own; 2 for a usage error; 125 when CASE is not a valid\n"
+    "atx-case/1 file (the suite's own bug: users write YAML, never this form).\n";
 
 int main(int argc, char **argv)
 {
-    const char *profile_name = NULL, *root_arg = NULL, *path = NULL, *fd_arg = NULL;
+    const char *profile_name = NULL, *path = NULL, *fd_arg = NULL;
     const char *child = NULL, *version;
-    char *root;
-    char clauses[4096], err[1024];
-    int check = 0, print_name = 0, i;
+    char err[1024];
+    int print_name = 0, i;
     static case_file c;
     const atx_profile *profile;
     frame f;
@@ -72,14 +52,10 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
             profile_name = argv[++i];
-        } else if (strcmp(argv[i], "--cases-root") == 0 && i + 1 < argc) {
-            root_arg = argv[++i];
         } else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
             child = argv[++i];
         } else if (strcmp(argv[i], "--profile-name") == 0) {
             print_name = 1;
-        } else if (strcmp(argv[i], "--check") == 0) {
-            check = 1;
         } else if (argv[i][0] == '-' || (path != NULL && fd_arg != NULL)) {
             fprintf(stderr, "atx-case-runner: unexpected argument '%s'\n%s", argv[i], USAGE);
             return 2;
@@ -105,26 +81,12 @@ int main(int argc, char **argv)
         fputs(USAGE, stderr);
         return 2;
     }
-    root = root_arg ? strdup(root_arg) : find_cases_root(path);
-    if (root == NULL) {
-        fprintf(stderr, "%s:1: no clauses.yaml in any folder above the case (use --cases-root)\n",
-                path);
-        return 2;
-    }
-    snprintf(clauses, sizeof clauses, "%s/clauses.yaml", root);
-    if (case_load(path, root, clauses, &c, err, sizeof err) != 0) {
+    if (canonical_read(path, &c, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
-        free(root);
-        return 2;
-    }
-    if (check) {
-        free(root);
-        case_free(&c);
-        return 0;
+        return CANONICAL_INVALID;
     }
     rt.c = &c;
     rt.profile_arg = profile_name;
-    rt.cases_root = root; /* kept: spawn children are told it */
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
     if (runtime_open_registry(profile) != 0) {
         fputs("atx-case-runner: cannot set up the registry\n", stderr);

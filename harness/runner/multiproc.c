@@ -89,15 +89,12 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
     char spec[64];
     const char *argv[10];
     int n = 0;
-    snprintf(spec, sizeof spec, "%s:%d:%d", start->name,
-             s->line, number);
+    snprintf(spec, sizeof spec, "%s:%d:%d", start->name, s->serial, number);
     argv[n++] = "atx-case-runner";
     if (rt.profile_arg != NULL) {
         argv[n++] = "--profile";
         argv[n++] = rt.profile_arg;
     }
-    argv[n++] = "--cases-root";
-    argv[n++] = rt.cases_root;
     argv[n++] = "--child";
     argv[n++] = spec;
     argv[n++] = rt.c->path;
@@ -109,7 +106,7 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
 
 pyexc *process_step(const step *s)
 {
-    const start_spec *start = start_of(s->start); /* the loaders checked the name */
+    const start_spec *start = start_of(s->start); /* canonical.c checked the name */
     int number = ++process_counter;
     pid_t pid = fork();
     if (pid < 0)
@@ -126,16 +123,16 @@ pyexc *process_step(const step *s)
     return child_wait(pid, "process");
 }
 
-/* The process step at line (main's, or a forked child's). */
-static const step *find_process(const steps *list, int line)
+/* The process step numbered serial (main's, or a forked child's). */
+static const step *find_process(const steps *list, int serial)
 {
     size_t i;
     for (i = 0; i < list->count; i++) {
         const step *s = &list->items[i];
         const step *found = NULL;
-        if (s->op == OP_PROCESS && s->line == line)
+        if (s->op == OP_PROCESS && s->serial == serial)
             return s;
-        if (s->op == OP_FORK && (found = find_process(s->child, line)) != NULL)
+        if (s->op == OP_FORK && (found = find_process(s->child, serial)) != NULL)
             return found;
     }
     return NULL;
@@ -153,22 +150,22 @@ static void import_main_module(void)
         exit(pyexit_main_ended(raised));
 }
 
-/* spec is "METHOD:LINE:N". forkserver.py (3.13+: empties the registry first),
+/* spec is "METHOD:SERIAL:N". forkserver.py (3.13+: empties the registry first),
  * then the import, the target, and _exit through the process layer; spawn.py's
  * spawn_main: the import, the target, then sys.exit(status): the interpreter's
  * shutdown runs the handlers. */
 void process_child_main(const char *spec)
 {
     char name[16];
-    int line, number;
+    int serial, number;
     const step *s = NULL;
     const start_spec *start = NULL;
-    if (sscanf(spec, "%15[a-z]:%d:%d", name, &line, &number) == 3) {
-        s = find_process(&rt.c->main, line);
+    if (sscanf(spec, "%15[a-z]:%d:%d", name, &serial, &number) == 3) {
+        s = find_process(&rt.c->main, serial);
         start = start_of(name);
     }
     if (s == NULL || start == NULL || start->method == START_FORK) {
-        fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:LINE:N naming a "
+        fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:SERIAL:N naming a "
                         "process step, not '%s'\n", spec);
         exit(2);
     }

@@ -98,16 +98,16 @@ static pyobj *handler_object(const handler *h)
 atx_callable *object_for_ref(const ref *r)
 {
     pyobj *o;
-    if (r->handler == NULL) {
+    if (r->h == NULL) {
         o = new_object(OBJ_VALUE, &VALUE_TYPES[r->literal.kind]);
         o->val = value_copy(&r->literal);
         return &o->base;
     }
-    if (r->object == NULL)
-        return &handler_object(case_handler(rt.c, r->handler))->base;
+    if (r->obj == NULL)
+        return &handler_object(r->h)->base;
     o = new_object(OBJ_METHOD, &METHOD_TYPE);
-    o->h = case_handler(rt.c, r->handler);
-    o->self = case_object(rt.c, r->object);
+    o->h = r->h;
+    o->self = r->obj;
     return &o->base;
 }
 

@@ -13,7 +13,6 @@ typedef struct runtime {
     const pyversion *py;     /* the interpreter's facts for the version */
     int events_fd;           /* -1: no event log */
     const char *profile_arg; /* what --profile said (NULL: the default) */
-    const char *cases_root;
 } runtime;
 
 /* Set up by main before any step runs, then only read (threads and children

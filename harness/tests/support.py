@@ -32,16 +32,16 @@ def lossy_target(folder):
 # textual mutation (file, text, replacement) and the case that catches it.
 FAULTS = {
     # Handlers run first registered first (FIFO) instead of LIFO (clause run.lifo).
-    "fifo-order": ("ref/src/registry.c",
-                   "        entry *e = take_slot(r, i, NULL);\n        if (e == NULL)\n"
+    "fifo-order": ("ref/src/run.c",
+                   "        atx__entry *e = atx__take_slot(r, i, NULL);\n        if (e == NULL)\n"
                    "            continue;\n        call_entry(r, e, last);",
-                   "        entry *e = take_slot(r, r->used - 1 - i, NULL);\n        if (e == NULL)\n"
-                   "            continue;\n        call_entry(r, e, last);",
+                   "        atx__entry *e = atx__take_slot(r, r->used - 1 - i, NULL);\n"
+                   "        if (e == NULL)\n            continue;\n        call_entry(r, e, last);",
                    "run/lifo"),
     # unregister() compares by identity only, as the seed document wrongly claims.
-    "unregister-by-identity": ("ref/src/registry.c",
-                               "eq = atx_callable_equal(e->callable, callable, &raised);",
-                               "eq = e->callable == callable ? ATX_EQUAL : ATX_NOT_EQUAL;",
+    "unregister-by-identity": ("ref/src/unregister.c",
+                               "atx_callable_equal(entry, func, raised)",
+                               "(entry == func ? ATX_EQUAL : ATX_NOT_EQUAL)",
                                "unregister/bound-method-equal"),
     # The process layer runs the handlers on os._exit (exit instead of _exit).
     "handlers-run-on-os-exit": ("ref/src/process.c",
