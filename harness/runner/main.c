@@ -26,9 +26,10 @@ static const char USAGE[] =
     "canonical form, atx-case/1 (cases/README.md), as ./atx-conform writes it beside the\n"
     "generated program: reports/programs/<id>.case.json.\n"
     "  --profile X.Y     the CPython version whose behaviour to reproduce (default 3.11)\n"
-    "  --profile-name    print the name of what --profile selects, PRESET/ERA: libatx's\n"
-    "                    preset and the era of the interpreter's own facts (pyversion.c);\n"
-    "                    versions that behave alike share it; then exit\n"
+    "  --profile-name    print the name of what --profile selects, PRESET/ERA/TEXT:\n"
+    "                    libatx's preset, the era of the interpreter's own facts\n"
+    "                    (pyversion.c) and what text is (bytes on 2.7, else the Unicode\n"
+    "                    database of 3.X); versions that behave alike share it; then exit\n"
     "  --child M:S:N     be the child of the process step numbered S (its serial),\n"
     "                    process number N, started by M (spawn or forkserver); no\n"
     "                    event log\n"
@@ -67,14 +68,18 @@ int main(int argc, char **argv)
     }
     version = profile_name ? profile_name : DEFAULT_VERSION;
     profile = atx_profile_find(version);
-    rt.py = pyversion_find(version);
+    rt.py = pyversion_find(version, &rt.major, &rt.minor);
     if (profile == NULL || rt.py == NULL) {
         fprintf(stderr, "atx-case-runner: no profile for Python '%s'\n", version);
         return 2;
     }
     if (print_name) {
-        /* the conformance runner keys the reference's cached results by it */
-        printf("%s/%s\n", profile->name, rt.py->name);
+        /* the conformance runner keys the reference's cached results by it; a str's
+         * repr() depends on each 3.X's Unicode database, a byte string's on none */
+        if (rt.major == 2)
+            printf("%s/%s/bytes\n", profile->name, rt.py->name);
+        else
+            printf("%s/%s/unicode-3.%d\n", profile->name, rt.py->name, rt.minor);
         return 0;
     }
     if (path == NULL) {

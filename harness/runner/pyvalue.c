@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime.h"
+#include "unicode.h"
+
 static void scalar(text *out, const value *v)
 {
     if (v->kind == VALUE_NONE)
@@ -28,23 +31,14 @@ static void items(text *out, const value *v, void (*each)(text *, const value *)
     text_add(out, "]");
 }
 
-/* Python's repr(str) for printable ASCII: single quotes unless the text has a ' and no ". */
-static void repr_text(text *out, const char *s)
-{
-    char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-    text_addn(out, &quote, 1);
-    for (; *s; s++) {
-        if (*s == '\\' || *s == quote)
-            text_add(out, "\\");
-        text_addn(out, s, 1);
-    }
-    text_addn(out, &quote, 1);
-}
-
 void value_repr(text *out, const value *v)
 {
-    if (v->kind == VALUE_TEXT)
-        repr_text(out, v->text);
+    /* Text is a byte string on 2.7 (compile.py's literals), a str on 3.x, whose repr
+     * escapes what the version's Unicode database finds unprintable. */
+    if (v->kind == VALUE_TEXT && rt.major == 2)
+        py2_repr_bytes(out, v->text, strlen(v->text));
+    else if (v->kind == VALUE_TEXT)
+        py3_repr_str(out, v->text, strlen(v->text), rt.minor);
     else if (v->kind == VALUE_LIST)
         items(out, v, value_repr);
     else
@@ -65,9 +59,13 @@ void value_canonical(text *out, const value *v)
         const char *s;
         text_add(out, "'");
         for (s = v->text; *s; s++) {
-            if (*s == '\\' || *s == '\'')
-                text_add(out, "\\");
-            text_addn(out, s, 1);
+            unsigned char byte = (unsigned char)*s;
+            if (byte < 0x20 || byte == 0x7f)  /* prelude.py's _quote: one line always */
+                text_addf(out, "\\x%02x", byte);
+            else if (*s == '\\' || *s == '\'')
+                text_addf(out, "\\%c", *s);
+            else
+                text_addn(out, s, 1);
         }
         text_add(out, "'");
     } else if (v->kind == VALUE_LIST) {

@@ -7,10 +7,12 @@
 
 /* str(value), as print() shows it. */
 void value_str(text *out, const value *v);
-/* repr(value): Python's quoting rules for text. */
+/* repr(value): Python's quoting rules for text, 2.7's for a byte string, 3.X's for a
+ * str (rt.major, rt.minor). */
 void value_repr(text *out, const value *v);
 /* The canonical form of cases/README.md ("What a program prints"): text in
- * single quotes with \ and ' escaped; used by print_args, names and events. */
+ * single quotes with \, ' and the ASCII controls (\xNN) escaped; used by
+ * print_args, names and events. */
 void value_canonical(text *out, const value *v);
 /* Python's ==: bool and int compare as numbers, lists item by item. */
 int value_equal(const value *a, const value *b);

@@ -43,7 +43,7 @@ static const char *part(const char *text, int max, char stop, int *value)
     return digits > 0 && *text == stop ? text : NULL;
 }
 
-const pyversion *pyversion_find(const char *version)
+const pyversion *pyversion_find(const char *version, int *major_out, int *minor_out)
 {
     int major, minor, micro;
     const char *dot;
@@ -56,7 +56,11 @@ const pyversion *pyversion_find(const char *version)
             || part(dot + 1, 9, '\0', &micro) == NULL))
         return NULL;
     for (i = 0; i < sizeof ERAS / sizeof ERAS[0]; i++)
-        if (ERAS[i].major == major && minor >= ERAS[i].first_minor && minor <= ERAS[i].last_minor)
+        if (ERAS[i].major == major && minor >= ERAS[i].first_minor
+            && minor <= ERAS[i].last_minor) {
+            *major_out = major;
+            *minor_out = minor;
             return &ERAS[i].facts;
+        }
     return NULL;
 }

@@ -27,8 +27,8 @@ typedef struct pyversion {
 } pyversion;
 
 /* The facts of CPython "X.Y" or "X.Y.Z" (decimal parts; any X.Y of 2.7 or
- * 3.0-3.14), or NULL for anything else, NULL included. The row is static.
- * Thread-safe. */
-const pyversion *pyversion_find(const char *version);
+ * 3.0-3.14), or NULL for anything else, NULL included; X and Y go to *major and
+ * *minor (untouched on NULL). The row is static. Thread-safe. */
+const pyversion *pyversion_find(const char *version, int *major, int *minor);
 
 #endif

@@ -11,6 +11,7 @@ typedef struct runtime {
     const case_file *c;
     atx_registry *registry;
     const pyversion *py;     /* the interpreter's facts for the version */
+    int major, minor;        /* the version itself, X.Y */
     int events_fd;           /* -1: no event log */
     const char *profile_arg; /* what --profile said (NULL: the default) */
 } runtime;
