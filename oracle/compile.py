@@ -156,8 +156,12 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "abort":
         return ["import os", "os.abort()"]
     if op == "on_signal":
-        return ["import signal", "signal.signal(signal.%s, lambda _signum, _frame: %s())"
-                % (step.text, ref_source(step.ref))]
+        call, lines = ref_source(step.ref), ["import signal"]
+        if step.ref.handler is None:  # calling a literal is a SyntaxWarning from 3.8
+            lines.append("_signal_value_%d = %s" % (step.serial, call))
+            call = "_signal_value_%d" % step.serial
+        return lines + ["signal.signal(signal.%s, lambda _signum, _frame: %s())"
+                        % (step.text, call)]
     if op == "thread":
         body = "_thread_body_%d" % step.serial
         # after_main: the thread starting it is main (threads start from main only), and

@@ -69,6 +69,14 @@ pyexc *kill_step(const step *s)
     if (!signal_pending[sig])
         return exc_new("SystemError", "the signal was not delivered", 0);
     signal_pending[sig] = 0;
+    if (python_handler->type->call == NULL) { /* the handler is a plain value */
+        text message = {NULL, 0, 0};
+        pyexc *e;
+        text_addf(&message, "'%s' object is not callable", python_handler->type->name);
+        e = exc_new("TypeError", text_str(&message), 0);
+        text_free(&message);
+        return e;
+    }
     if (python_handler->type->call(python_handler, NULL, &failure) == 0)
         return NULL;
     return exc_from_failure(failure);
