@@ -184,6 +184,9 @@ def rows(grouped: Dict[int, List[Answer]]) -> List[Tuple[int, int, int, int]]:
     return result
 
 
+ROWS_PER_LINE = 4  # keeps the generated file within the project's 400 lines a file
+
+
 def render(grouped: Dict[int, List[Answer]], table: List[Tuple[int, int, int, int]]) -> str:
     sources = []
     for minor in MINORS:
@@ -197,7 +200,9 @@ def render(grouped: Dict[int, List[Answer]], table: List[Tuple[int, int, int, in
     else:
         trend = (" * Monotonic: no code point stops being printable from one version to the "
                  "next\n * (every row's last is %d); rows differ only in their first." % MINORS[-1])
-    body = "\n".join("    R(0x%05x, 0x%05x, %d, %d)," % row for row in table)
+    cells = ["R(0x%05x, 0x%05x, %d, %d)," % row for row in table]
+    body = "\n".join("    " + " ".join(cells[i:i + ROWS_PER_LINE])
+                     for i in range(0, len(cells), ROWS_PER_LINE))
     return TEMPLATE % {"sources": "\n".join(sources), "trend": trend, "rows": body,
                        "count": len(table), "first": MINORS[0], "last": MINORS[-1]}
 
