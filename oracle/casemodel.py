@@ -136,6 +136,22 @@ class Case:
             found.update(NEEDS.get(step.op, ()))
         return sorted(found)
 
+    @functools.cached_property
+    def ascii_only(self) -> bool:
+        """Whether every text a step holds is ASCII: then no repr() of it depends on a
+        version's Unicode database (the reference's cache shares such runs, cache.py)."""
+        pending: List[Any] = []
+        for step in self.steps():
+            pending += [step.text, step.arg, list(step.args), [v for _, v in step.kwargs]]
+            pending.append(step.ref.value if step.ref is not None else None)
+        while pending:
+            value = pending.pop()
+            if isinstance(value, list):
+                pending += value
+            elif isinstance(value, str) and not value.isascii():
+                return False
+        return True
+
     def applies_to(self, version: Tuple[int, int]) -> bool:
         return ((self.min_version is None or version >= self.min_version)
                 and (self.max_version is None or version <= self.max_version))

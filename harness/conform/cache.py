@@ -58,10 +58,12 @@ class Cache:
         self._running: Dict[str, threading.Lock] = {}
 
     def run(self, side, case: Case, workdir: str, timeout: float, digest: str) -> Outcome:
-        """side.run(case, ...) unless an outcome is stored for (side.identity, digest)."""
+        """side.run(case, ...) unless an outcome is stored for (its identity, digest): the
+        side's identity_for(case) where it has one (the reference), else its identity."""
         if self.folder is None:
             return side.run(case, workdir, timeout)
-        key = hashlib.sha256(("%s\0%s" % (side.identity, digest)).encode()).hexdigest()
+        identity = side.identity_for(case) if hasattr(side, "identity_for") else side.identity
+        key = hashlib.sha256(("%s\0%s" % (identity, digest)).encode()).hexdigest()
         path = os.path.join(self.folder, key[:2], key + ".json")
         with self._lock:
             running = self._running.setdefault(key, threading.Lock())

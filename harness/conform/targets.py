@@ -36,15 +36,22 @@ class Reference:
 
     @functools.cached_property
     def identity(self) -> str:
-        """What decides its behaviour (cache.py): the runner's content and the preset the
-        profile selects, as the runner names it (atx_profile.name), so the versions of one
-        era share their results and each case runs once per era. Computed once: a run does
-        not rebuild its runner."""
+        """What decides its behaviour (cache.py): the runner's content and what the
+        profile selects, as the runner names it (--profile-name: PRESET/ERA/TEXT), so the
+        versions of one era share their results and each case runs once per era.
+        Computed once: a run does not rebuild its runner."""
         named = run([self.runner, "--profile", self.profile, "--profile-name"], 30,
                     events_arg=False)
         preset = named.output.strip() if named.returncode == 0 else ""
         return "reference %s preset %s" % (file_digest(self.runner),
                                            preset or "of version " + self.profile)
+
+    def identity_for(self, case: Case) -> str:
+        """identity, less the Unicode database when the case's text is all ASCII: no
+        repr() of such text differs between 3.x versions, so more of them share a run."""
+        if case.ascii_only and "/unicode-" in self.identity:
+            return self.identity.rpartition("/unicode-")[0]
+        return self.identity
 
     def command(self, case: Case, workdir: str) -> List[str]:
         return [self.runner, "--profile", self.profile, canonical.path_for(case, workdir)]
