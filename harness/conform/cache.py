@@ -7,6 +7,12 @@ selects; Pyodide's version and runner) with the case's own digest (its file and 
 generated program). A run that timed out or could not start is never stored. Entries are
 written atomically; while one is being computed, another asker of its key waits for it, so
 the versions of one preset cause one reference run.
+
+An oracle checked for stability (--repeat N, N > 1; stability.py) is run N times for real:
+its stored outcome is not read (it would count as one run only), the outcome is stored when
+the N runs agreed, and an entry is removed when they did not, so an unstable oracle's
+outcome is never served. Within one run the verdict is kept in memory and shared by every
+pairing with that oracle, so they agree on it.
 """
 
 import hashlib
@@ -17,6 +23,7 @@ from dataclasses import asdict
 from typing import Dict, Optional
 
 from harness.conform.files import atomic_write
+from harness.conform.stability import Runs, repeat
 from oracle.casemodel import Case
 from oracle.execute import Outcome
 
@@ -56,18 +63,30 @@ class Cache:
         self.misses = 0
         self._lock = threading.Lock()
         self._running: Dict[str, threading.Lock] = {}
+        self._checked: Dict[str, Runs] = {}  # the verdicts of repeated runs, by key
+
+    @staticmethod
+    def key(side, case: Case, digest: str) -> str:
+        """side's identity_for(case) where it has one (the reference), else its identity,
+        joined with the case's digest."""
+        identity = side.identity_for(case) if hasattr(side, "identity_for") else side.identity
+        return hashlib.sha256(("%s\0%s" % (identity, digest)).encode()).hexdigest()
+
+    def _path(self, key: str) -> str:
+        assert self.folder is not None
+        return os.path.join(self.folder, key[:2], key + ".json")
+
+    def _once(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._running.setdefault(key, threading.Lock())
 
     def run(self, side, case: Case, workdir: str, timeout: float, digest: str) -> Outcome:
-        """side.run(case, ...) unless an outcome is stored for (its identity, digest): the
-        side's identity_for(case) where it has one (the reference), else its identity."""
+        """side.run(case, ...) unless an outcome is stored for (its identity, digest)."""
         if self.folder is None:
             return side.run(case, workdir, timeout)
-        identity = side.identity_for(case) if hasattr(side, "identity_for") else side.identity
-        key = hashlib.sha256(("%s\0%s" % (identity, digest)).encode()).hexdigest()
-        path = os.path.join(self.folder, key[:2], key + ".json")
-        with self._lock:
-            running = self._running.setdefault(key, threading.Lock())
-        with running:  # one run per key: a second asker waits and then finds it stored
+        key = self.key(side, case, digest)
+        path = self._path(key)
+        with self._once(key):  # one run per key: a second asker waits and then finds it
             stored = self._load(path)
             with self._lock:
                 if stored is None:
@@ -81,6 +100,34 @@ class Cache:
                 self._store(path, outcome)
             return outcome
 
+    def run_checked(self, side, case: Case, workdir: str, timeout: float, digest: str,
+                    times: int) -> Runs:
+        """An oracle's outcome and whether it was stable: with times 1, run() (a stored
+        outcome counts as one run); with more, up to times real runs (stability.repeat),
+        never read from the folder, stored when stable and removed when not. The verdict
+        is made once per key in this run, however many pairings ask."""
+        if times <= 1:
+            return Runs(self.run(side, case, workdir, timeout, digest), 1)
+        key = self.key(side, case, digest)
+        with self._once(key):
+            with self._lock:
+                checked = self._checked.get(key)
+            if checked is not None:
+                return checked
+            if self.folder is not None:
+                with self._lock:
+                    self.misses += 1  # the folder is not read: every real run is a miss
+            checked = repeat(lambda: side.run(case, workdir, timeout), times)
+            if self.folder is not None:
+                path = self._path(key)
+                if checked.storable:
+                    self._store(path, checked.first)
+                elif not checked.stable:
+                    self._remove(path)
+            with self._lock:
+                self._checked[key] = checked
+            return checked
+
     @staticmethod
     def _load(path: str) -> Optional[Outcome]:
         try:
@@ -92,3 +139,10 @@ class Cache:
     @staticmethod
     def _store(path: str, outcome: Outcome) -> None:
         atomic_write(path, json.dumps(asdict(outcome)))
+
+    @staticmethod
+    def _remove(path: str) -> None:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
