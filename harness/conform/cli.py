@@ -15,7 +15,9 @@ from harness.conform import reports as report_files
 from harness.conform import expectations
 from harness.conform.expectations import Expectations
 from harness.conform.merge import ReportError, load_run, merge
-from harness.conform.suite import UNEXPECTED, Pairing, counts, load_cases, run_suite
+from harness.conform.known_bugs import load_or_fail
+from harness.conform.suite import (ORACLE_STATUSES, Pairing, is_unexpected, load_cases, run_suite,
+                                   unexpected_count)
 from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
 from oracle.casefile import load_clauses
 from oracle.casemodel import CAPABILITIES
@@ -26,6 +28,7 @@ from oracle.interpreters import default_oracle, discover, identify, probe_comman
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
 DEFAULT_CACHE = os.path.join(REPO, "build", "conform-cache")
+DEFAULT_KNOWN_BUGS = os.path.join(REPO, "oracle", "known_bugs.yaml")
 
 DESCRIPTION = """\
 Runs the atexit conformance suite: every selected case (cases/README.md) on the
@@ -40,8 +43,14 @@ Other commands (each has --help):
   atx-conform update-expectations CONFORMANCE_JSON TARGET FILE
                                            write an expectation file from a run
 
+The oracle is checked, not trusted: with --repeat N each oracle runs every case N
+times, and a case whose runs differ is `unstable` (not compared, not cached); an
+oracle killed by a signal the case does not send is `oracle-crash` (not compared),
+expected when --known-bugs lists it for that case, version and signal.
+
 Exit status: 0 nothing unexpected; 1 an unexpected divergence or pass (see
---expectations), an error or a malformed case; 2 a usage or configuration error."""
+--expectations), an oracle crash no known bug explains, an error or a malformed case
+(an unstable oracle only with --fail-on-unstable); 2 a usage or configuration error."""
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -104,6 +113,20 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                              "(default: %(default)s)")
     parser.add_argument("--no-cache", action="store_true",
                         help="run everything again, neither reading nor writing the cache")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each oracle N times per case (the reference and --target "
+                             "implementations once): a case whose oracle output, exit status "
+                             "or events differ between runs is unstable, not compared, not "
+                             "cached; with N > 1 the cache is not read for oracles "
+                             "(default: %(default)s)")
+    parser.add_argument("--fail-on-unstable", action="store_true",
+                        help="count unstable results as unexpected (exit status 1): for "
+                             "checking the cases themselves; by default an unstable oracle "
+                             "is reported but does not fail a target's gate")
+    parser.add_argument("--known-bugs", default=DEFAULT_KNOWN_BUGS, metavar="FILE",
+                        help="the known CPython bugs that kill an oracle (upstream link, "
+                             "versions, cases, signal): an oracle-crash it lists is expected "
+                             "(default: %(default)s)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print only the summary (no progress, no failure details)")
     return parser.parse_args(argv)
@@ -250,9 +273,9 @@ def merge_main(argv: List[str]) -> int:
         return 2
     report_files.write_reports(args.report_dir, reports, run_info, clauses)
     print("merged %d reports: %d cases" % (len(args.reports), len(reports)))
-    print(report_files.summary_table(reports), end="")
-    total = counts(reports)
-    return 1 if any(total[status] for status in UNEXPECTED) else 0
+    fail_on_unstable = bool(run_info.get("fail_on_unstable"))
+    print(report_files.summary_table(reports, fail_on_unstable), end="")
+    return 1 if unexpected_count(reports, fail_on_unstable) else 0
 
 
 def update_expectations_main(argv: List[str]) -> int:
@@ -318,6 +341,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             index, total = (int(part) for part in args.shard.split("/"))
             if not 1 <= index <= total:
                 raise ValueError
+        if args.repeat < 1:
+            raise SystemExit("atx-conform: --repeat takes a number of runs, 1 or more")
+        known_bugs = load_or_fail(args.known_bugs)
         if not os.access(args.runner, os.X_OK):
             print("atx-conform: the case runner %s is missing (run `make`)" % args.runner,
                   file=sys.stderr)
@@ -354,10 +380,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     cache = Cache(None if args.no_cache else args.cache_dir)
     seed = args.seed if args.seed is not None else random.randrange(1 << 31)
     if not args.quiet:
-        print("seed %d, %d jobs, cache %s" % (seed, args.jobs,
-                                              "off" if args.no_cache else args.cache_dir))
+        print("seed %d, %d jobs, cache %s%s" % (
+            seed, args.jobs, "off" if args.no_cache else args.cache_dir,
+            ", each oracle %d times (not read from the cache)" % args.repeat
+            if args.repeat > 1 else ""))
     run_suite(reports, pairings, os.path.abspath(args.report_dir), args.jobs, args.timeout,
-              cache, None if args.quiet else Progress(), seed)
+              cache, None if args.quiet else Progress(), seed, args.repeat, known_bugs)
     for expectation in expectation_files:
         expectation.apply(reports)
     if args.update_expectations:
@@ -372,13 +400,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not args.quiet:
         for report in reports:
             for result in report.results:
-                if result.status in UNEXPECTED:
+                if is_unexpected(result, args.fail_on_unstable):
                     print("%s %s on %s: %s" % (result.status.upper(), report.id, result.target,
                                                result.reason))
                     if result.diff:
                         print(result.diff)
                     print("  repro: %s\n  oracle: %s\n  program: %s" % (
                         result.target_command, result.oracle_command, result.program))
+                elif result.status in ORACLE_STATUSES:  # expected, but worth a line
+                    print("%s %s on %s: %s" % (result.status.upper(), report.id, result.target,
+                                               result.reason))
     run_info = {"runner": os.path.abspath(args.runner),
                 "oracles": [{"name": p.oracle.name,
                              "version": ".".join(map(str, p.oracle.version)),
@@ -387,15 +418,16 @@ def main(argv: Optional[List[str]] = None) -> int:
                 "targets": [p.target.name for p in pairings],
                 "selection": {"patterns": args.patterns, "areas": args.area, "tags": args.tag,
                               "clauses": args.clause, "shard": args.shard},
-                "seed": seed, "jobs": args.jobs,
+                "seed": seed, "jobs": args.jobs, "repeat": args.repeat,
+                "fail_on_unstable": args.fail_on_unstable,
+                "known_bugs": os.path.abspath(args.known_bugs),
                 "cache": {"folder": None if args.no_cache else os.path.abspath(args.cache_dir),
                           "hits": cache.hits, "misses": cache.misses}}
     report_files.write_reports(args.report_dir, reports, run_info, clauses)
-    print(report_files.summary_table(reports), end="")
+    print(report_files.summary_table(reports, args.fail_on_unstable), end="")
     table = drift.drift(reports)
     print("behaviour drift: %d of %d cases differ between versions (%s/drift.md)"
           % (sum(1 for groups in table.values() if len(groups) > 1), len(table), args.report_dir))
     print("reports: " + ", ".join("%s/%s" % (args.report_dir, name) for name in (
         "conformance.json", "junit.xml", "drift.md", "index.html", "results.tap", "summary.md")))
-    total = counts(reports)
-    return 1 if any(total[status] for status in UNEXPECTED) else 0
+    return 1 if unexpected_count(reports, args.fail_on_unstable) else 0

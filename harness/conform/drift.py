@@ -1,13 +1,15 @@
 """The version views of a run: the case x version matrix and the behaviour drift table.
 
 Drift groups, per case, the oracle versions whose observed behaviour (normalised
-output, exit status and events) is identical, so a reader sees what changed where.
+output, exit status and events) is identical, so a reader sees what changed where. An
+unstable oracle (its runs differed, --repeat) has no one behaviour: it is left out of the
+groups and listed on its own. An oracle-crash is what that version did, and is grouped.
 """
 
 from collections import OrderedDict
 from typing import Dict, List
 
-from harness.conform.suite import NOT_APPLICABLE, SKIP, CaseReport
+from harness.conform.suite import NOT_APPLICABLE, SKIP, UNSTABLE, CaseReport
 
 
 def _version_key(version: str):
@@ -25,11 +27,22 @@ def drift(reports: List[CaseReport]) -> Dict[str, List[List[str]]]:
     for report in reports:
         groups: Dict[str, List[str]] = OrderedDict()
         observed = [r for r in report.results
-                    if r.status not in (SKIP, NOT_APPLICABLE) and r.oracle_transcript]
+                    if r.status not in (SKIP, NOT_APPLICABLE, UNSTABLE) and r.oracle_transcript]
         for result in sorted(observed, key=lambda r: _version_key(r.oracle_version)):
             groups.setdefault(result.oracle_transcript, []).append(result.oracle_version)
         if groups:
             table[report.id] = list(groups.values())
+    return table
+
+
+def unstable(reports: List[CaseReport]) -> Dict[str, List[str]]:
+    """case id -> the versions whose oracle was unstable on it (in version order)."""
+    table: Dict[str, List[str]] = OrderedDict()
+    for report in reports:
+        found = sorted({r.oracle_version for r in report.results if r.status == UNSTABLE},
+                       key=_version_key)
+        if found:
+            table[report.id] = found
     return table
 
 
@@ -59,7 +72,13 @@ def as_markdown(reports: List[CaseReport]) -> str:
             continue
         lines.append("| `%s` | %s |" % (case_id, " / ".join(span(g, every) for g in groups)))
     lines += ["", "%d cases differ between versions; %d behave the same on all they ran on."
-              % (len(table) - same, same), "", "# Matrix", "",
+              % (len(table) - same, same)]
+    shaky = unstable(reports)
+    if shaky:
+        lines += ["", "Unstable (the oracle's runs differed, so no behaviour is recorded): "
+                  + "; ".join("`%s` on %s" % (case_id, span(versions, every))
+                              for case_id, versions in shaky.items())]
+    lines += ["", "# Matrix", "",
               "| case | " + " | ".join(every) + " |", "|---|" + "---|" * len(every)]
     for report in reports:
         cells = {r.oracle_version: r.status for r in report.results}

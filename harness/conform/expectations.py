@@ -19,7 +19,9 @@ Applied to a run: an expected failure with a matching (or no) fingerprint, or an
 timeout that timed out, becomes `xfail`; a pass that was expected to fail becomes `xpass`,
 which is unexpected too (stale lists are what runner users complain about most). An
 intermittent case (wpt's "expected: [PASS, FAIL]") fails in some runs only: its pass stays
-`pass`, its failure (with a matching or no fingerprint) is `xfail`.
+`pass`, its failure (with a matching or no fingerprint) is `xfail`. A result the oracle
+decided alone (unstable, oracle-crash: nothing was compared) is left as it is, and its entry
+is kept when the file is written again.
 """
 
 import hashlib
@@ -30,7 +32,8 @@ from typing import Dict, List, Tuple
 import yaml
 
 from harness.conform.files import atomic_write
-from harness.conform.suite import ERROR, FAIL, PASS, XFAIL, XPASS, CaseReport, Result
+from harness.conform.suite import (ERROR, FAIL, ORACLE_STATUSES, PASS, XFAIL, XPASS, CaseReport,
+                                   Result)
 
 EXPECTED = ("fail", "timeout", "intermittent")
 LISTED = "expected: "  # an xfail's reason: this, then the reason its entry gives
@@ -124,14 +127,18 @@ def write(path: str, target: str, reports: List[CaseReport],
           previous: Dict[str, Dict[str, str]], lacks: Tuple[str, ...] = ()) -> int:
     """Writes the expectation file of a run: every failing or timing-out (or expected to)
     case of the target, keeping reasons and bugs already written, and every intermittent
-    case that ran, as it was. Returns how many it lists."""
+    case that ran, and every listed case whose oracle was unstable or crashed, as it was.
+    Returns how many it lists."""
     entries: Dict[str, Dict[str, str]] = OrderedDict()
     for report in reports:
         for result in report.results:
             if result.target != target:
                 continue
             timed_out = result.status in (ERROR, XFAIL) and result.target_status == TIMED_OUT
-            if previous.get(report.id, {}).get("expected") == "intermittent":
+            if result.status in ORACLE_STATUSES:  # not compared: this run proves nothing
+                if report.id in previous:
+                    entries[report.id] = dict(previous[report.id])
+            elif previous.get(report.id, {}).get("expected") == "intermittent":
                 if result.status in (PASS, FAIL, XFAIL):  # it ran: one run proves nothing
                     entries[report.id] = dict(previous[report.id])
             elif result.status in (FAIL, XFAIL) and not timed_out:

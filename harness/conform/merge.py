@@ -26,8 +26,11 @@ def _result(entry: Dict[str, Any]) -> Result:
                                           "seconds", "oracle_version", "target_version",
                                           "baseline_version", "oracle_transcript")
               if key in entry}
+    unstable = entry.get("unstable") or {}
+    transcripts = unstable.get("transcripts") or ["", ""]
     return Result(target_command=repro.get("target", ""), oracle_command=repro.get("oracle", ""),
-                  **fields)
+                  oracle_runs=entry.get("oracle_runs", 0), unstable_run=unstable.get("run", 0),
+                  unstable_transcript=transcripts[-1], known=entry.get("known") or "", **fields)
 
 
 def load_run(path: str, cases_root: str, clauses: Dict[str, str]
@@ -83,6 +86,9 @@ def merge(paths: List[str], cases_root: str, clauses: Dict[str, str]
         "merged_from": [os.path.abspath(path) for path in paths],
         "shards": [run.get("selection", {}).get("shard") for run in runs],
         "seed": [run.get("seed") for run in runs],
+        "repeat": _unique(run.get("repeat", 1) for run in runs),
+        "fail_on_unstable": any(run.get("fail_on_unstable") for run in runs),
+        "known_bugs": _unique(run.get("known_bugs") for run in runs if run.get("known_bugs")),
     }
     return [by_id[key] for key in sorted(by_id)], merged
 

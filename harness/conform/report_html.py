@@ -1,8 +1,10 @@
 """The HTML report (reports/index.html): one self-contained page, no scripts, no external URLs.
 
 It shows the run, the case x target matrix, the behaviour drift table, every unexpected result
-in detail (diff, generated program, repro commands) and the malformed cases. Every text that
-comes from a case, a run or a file is escaped.
+in detail (diff, generated program, repro commands), the oracle's findings (an unstable oracle
+with both of its differing transcripts and the diff between them, an oracle killed by a signal
+the case does not send, with its transcript and the known bug's link) and the malformed cases.
+Every text that comes from a case, a run or a file is escaped.
 """
 
 import datetime
@@ -13,7 +15,8 @@ from typing import Any, Dict, List, Tuple
 
 from harness.conform import drift
 from harness.conform.controls import visible
-from harness.conform.suite import STATUSES, UNEXPECTED, CaseReport, Result, counts
+from harness.conform.suite import (ORACLE_CRASH, ORACLE_STATUSES, STATUSES, UNSTABLE, CaseReport,
+                                   Result, counts, is_unexpected, unexpected_count)
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 2em 3em; color: #1d232a; }
@@ -38,11 +41,14 @@ summary { cursor: pointer; color: #0550ae; }
 .st-skip { background: #eceff2; color: #667; } .st-na { background: #f4f5f7; color: #889; }
 .st-xfail { background: #fbefc4; } .st-xpass { background: #ffd3a8; }
 .st-error { background: #e3c4f0; } .st-none { background: #fff; }
+.st-unstable { background: #d6e4ff; } .st-oraclecrash { background: #c9ced6; }
 .diff .add { color: #116329; background: #e6ffec; display: block; }
 .diff .del { color: #a40e26; background: #ffebe9; display: block; }
 .diff .hunk { color: #0550ae; display: block; } .diff .head { color: #57606a; display: block; }
 .failure { border-left: 4px solid #d33; padding-left: 1em; margin-top: 1.5em; }
 .failure:target { background: #fffbe6; }
+.oracle { border-left: 4px solid #57606a; padding-left: 1em; margin-top: 1.5em; }
+.oracle:target { background: #fffbe6; }
 .muted { color: #667; }
 """
 
@@ -68,6 +74,7 @@ def _targets(reports: List[CaseReport]) -> List[str]:
 def _header(reports: List[CaseReport], run_info: Dict[str, Any]) -> str:
     oracles = OrderedDict((o.get("name", "?"), None) for o in run_info.get("oracles", []))
     total = counts(reports)
+    fail_on_unstable = bool(run_info.get("fail_on_unstable"))
     selection = [(key, ", ".join(map(str, value)) if isinstance(value, list) else value)
                  for key, value in run_info.get("selection", {}).items() if value]
     generated = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -75,15 +82,18 @@ def _header(reports: List[CaseReport], run_info: Dict[str, Any]) -> str:
             ("oracles", ", ".join(oracles) or "none"),
             ("targets", ", ".join(_targets(reports)) or "none"),
             ("runner", run_info.get("runner", "")),
+            ("oracle runs", "%s per case%s" % (run_info.get("repeat", 1), (
+                "; unstable is unexpected (--fail-on-unstable)" if fail_on_unstable else ""))),
             ("selection", "; ".join("%s: %s" % item for item in selection) or "all cases")]
     badges = "".join('<span class="%s">%d %s</span>' % (status_class(s), total[s], _e(s))
                      for s in STATUSES)
-    verdict = sum(total[s] for s in UNEXPECTED)
+    verdict = unexpected_count(reports, fail_on_unstable)
     return ("<h1>atx-conform report</h1>\n<dl>%s</dl>\n"
             '<p class="counts"><span>%d cases</span>%s</p>\n<p><b>%s</b></p>\n' % (
                 "".join("<dt>%s</dt><dd>%s</dd>" % (_e(k), _e(v)) for k, v in rows),
                 len(reports), badges,
-                "%d unexpected (fail, xpass, error, malformed)" % verdict if verdict
+                "%d unexpected (fail, xpass, error, unknown oracle-crash, malformed%s)" % (
+                    verdict, ", unstable" if fail_on_unstable else "") if verdict
                 else "nothing unexpected"))
 
 
@@ -126,6 +136,11 @@ def _drift(reports: List[CaseReport]) -> str:
             "(versions seen: %s). %d cases differ between versions; %d behave the same on all "
             "they ran on.</p>\n" % (_e(", ".join(every) or "none"), len(differing),
                                     len(table) - len(differing)))
+    shaky = drift.unstable(reports)
+    if shaky:
+        text += "<p>Unstable (no behaviour recorded): %s</p>\n" % "; ".join(
+            "<code>%s</code> on %s" % (_e(case_id), _e(drift.span(versions, every)))
+            for case_id, versions in shaky.items())
     if not differing:
         return text
     rows = "".join("<tr><td><code>%s</code></td><td>%s</td></tr>\n" % (
@@ -155,31 +170,57 @@ def _program(path: str) -> str:
         return '<p class="muted">program unreadable: %s</p>' % _e(error)
 
 
-def _failure(n: int, report: CaseReport, result: Result, clauses: Dict[str, str]) -> str:
+def _what_was_seen(result: Result) -> str:
+    """The diff and, for the oracle's findings, what the oracle's runs did."""
+    if result.status == UNSTABLE:
+        return ("<h4>diff (run 1 &rarr; run %d of the oracle)</h4>\n%s\n"
+                "<h4>run 1</h4>\n<pre class=\"run\">%s</pre>\n"
+                "<h4>run %d</h4>\n<pre class=\"run\">%s</pre>\n" % (
+                    result.unstable_run, _diff(result.diff), _e(result.oracle_transcript),
+                    result.unstable_run, _e(result.unstable_transcript)))
+    if result.status == ORACLE_CRASH:
+        return ("<h4>what the oracle did (not compared)</h4>\n<pre class=\"run\">%s</pre>\n"
+                % _e(result.oracle_transcript))
+    return "<h4>diff (oracle &rarr; target)</h4>\n%s\n" % (
+        _diff(result.diff) if result.diff else '<p class="muted">no diff</p>')
+
+
+def _failure(n: int, report: CaseReport, result: Result, clauses: Dict[str, str],
+             anchor: str = "fail", kind: str = "failure") -> str:
     case_clauses = report.case.clauses if report.case is not None else []
     rows = [("target", result.target), ("oracle", result.oracle), ("reason", result.reason),
             ("target status", result.target_status or "-"),
             ("oracle status", result.oracle_status or "-"),
             ("clauses", "\n".join("%s: %s" % (c, clauses[c]) if c in clauses else c
                                    for c in case_clauses) or "-")]
-    return ('<section class="failure" id="fail-%d">\n<h3>%s <code>%s</code> on %s</h3>\n'
-            "<dl>%s</dl>\n<h4>diff (oracle &rarr; target)</h4>\n%s\n"
+    if result.known:
+        rows.insert(3, ("known bug", result.known))
+    if result.oracle_runs > 1:
+        rows.insert(3, ("oracle runs", str(result.oracle_runs)))
+    return ('<section class="%s" id="%s-%d">\n<h3>%s <code>%s</code> on %s</h3>\n'
+            "<dl>%s</dl>\n%s"
             "<h4>repro</h4>\n<pre class=\"cmd\">%s\n%s</pre>\n"
             "<h4>program <code>%s</code></h4>\n%s\n</section>\n" % (
-                n, _e(result.status.upper()), _e(report.id), _e(result.target),
+                kind, anchor, n, _e(result.status.upper()), _e(report.id), _e(result.target),
                 "".join("<dt>%s</dt><dd>%s</dd>" % (_e(k), _e(v)) for k, v in rows),
-                _diff(result.diff) if result.diff else '<p class="muted">no diff</p>',
+                _what_was_seen(result),
                 _e("# target\n" + result.target_command), _e("# oracle\n" + result.oracle_command),
                 _e(result.program), _program(result.program)))
 
 
 def as_html(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[str, str]) -> str:
-    """The whole page. Unexpected results (suite.UNEXPECTED) are anchored fail-1, fail-2, ...
-    in case then result order; malformed cases malformed-1, ... in case order."""
+    """The whole page. Unexpected results (suite.is_unexpected) are anchored fail-1, fail-2,
+    ... in case then result order; the oracle's other findings (unstable, a known CPython
+    bug) oracle-1, ...; malformed cases malformed-1, ... in case order."""
+    fail_on_unstable = bool(run_info.get("fail_on_unstable"))
     unexpected: List[Tuple[CaseReport, Result]] = [
         (report, result) for report in reports for result in report.results
-        if result.status in UNEXPECTED]
+        if is_unexpected(result, fail_on_unstable)]
+    findings: List[Tuple[CaseReport, Result]] = [
+        (report, result) for report in reports for result in report.results
+        if result.status in ORACLE_STATUSES and not is_unexpected(result, fail_on_unstable)]
     anchors = {id(result): "fail-%d" % n for n, (_, result) in enumerate(unexpected, 1)}
+    anchors.update((id(result), "oracle-%d" % n) for n, (_, result) in enumerate(findings, 1))
     malformed = [report for report in reports if report.error]
     parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
              "<title>atx-conform report</title>\n<style>%s</style>\n</head>\n<body>\n" % STYLE,
@@ -190,6 +231,12 @@ def as_html(reports: List[CaseReport], run_info: Dict[str, Any], clauses: Dict[s
     parts += [_failure(n, report, result, clauses)
               for n, (report, result) in enumerate(unexpected, 1)]
     if not unexpected:
+        parts.append("<p>none</p>\n")
+    parts.append("<h2>The oracle checked: unstable and known CPython bugs (%d)</h2>\n"
+                 % len(findings))
+    parts += [_failure(n, report, result, clauses, "oracle", "oracle")
+              for n, (report, result) in enumerate(findings, 1)]
+    if not findings:
         parts.append("<p>none</p>\n")
     parts.append("<h2>Malformed cases (%d)</h2>\n" % len(malformed))
     parts.append("<ul>\n%s</ul>\n" % "".join(

@@ -1,8 +1,11 @@
 """A run as a short Markdown page for a CI job (e.g. GitHub's $GITHUB_STEP_SUMMARY).
 
 The verdict and counts in the title, a table per target, then each unexpected result (fail,
-xpass, error, a malformed case) folded in a <details> with its diff and repro commands. The list
-stops after MAX_ENTRIES and a diff after MAX_DIFF_LINES: the whole run is in conformance.json.
+xpass, error, an oracle-crash no known bug explains, a malformed case; unstable too with
+--fail-on-unstable) folded in a <details> with its diff and repro commands, then the oracle's
+findings that are not (unstable oracles with the diff between their runs, known CPython bugs).
+Each list stops after MAX_ENTRIES and a diff after MAX_DIFF_LINES: the whole run is in
+conformance.json.
 """
 
 import html
@@ -10,10 +13,11 @@ import re
 from collections import OrderedDict
 from typing import Any, Dict, List
 
-from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, UNEXPECTED, XFAIL,
-                                   XPASS, CaseReport, Result, counts)
+from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, ORACLE_CRASH, ORACLE_STATUSES,
+                                   PASS, SKIP, UNSTABLE, XFAIL, XPASS, CaseReport, Result, counts,
+                                   is_unexpected, unexpected_count)
 
-COLUMNS = (PASS, FAIL, XFAIL, XPASS, SKIP, NOT_APPLICABLE, ERROR)
+COLUMNS = (PASS, FAIL, XFAIL, XPASS, SKIP, NOT_APPLICABLE, UNSTABLE, ORACLE_CRASH, ERROR)
 MAX_ENTRIES = 50
 MAX_DIFF_LINES = 60
 MALFORMED_ROW = "(case files)"
@@ -26,9 +30,9 @@ def _fenced(text: str, info: str = "") -> List[str]:
     return [fence + info] + text.rstrip("\n").splitlines() + [fence]
 
 
-def _title(reports: List[CaseReport]) -> str:
+def _title(reports: List[CaseReport], fail_on_unstable: bool) -> str:
     total = counts(reports)
-    unexpected = sum(total[status] for status in UNEXPECTED)
+    unexpected = unexpected_count(reports, fail_on_unstable)
     detail = ", ".join("%d %s" % (total[status], status) for status in COLUMNS if total[status])
     cases = "%d case%s" % (len(reports), "" if len(reports) == 1 else "s")
     if unexpected:
@@ -43,6 +47,8 @@ def _run_line(run_info: Dict[str, Any]) -> List[str]:
         parts.append("oracles: " + ", ".join("`%s`" % name for name in oracles))
     if run_info.get("seed") is not None:
         parts.append("seed: `%s`" % run_info["seed"])
+    if run_info.get("repeat") not in (None, 1, [1]):
+        parts.append("each oracle run `%s` times" % run_info["repeat"])
     return ["", " · ".join(parts)] if parts else []
 
 
@@ -67,7 +73,13 @@ def _result_entry(report: CaseReport, result: Result) -> List[str]:
         result.status.upper(), html.escape(report.id), html.escape(result.target),
         html.escape(result.reason))
     lines = ["<details><summary>%s</summary>" % summary, ""]
+    if result.status == ORACLE_CRASH:  # nothing was compared: what the oracle did
+        lines += ["What `%s` did:" % result.oracle, ""] + _fenced(result.oracle_transcript) + [""]
+        if result.known:
+            lines += ["Known bug: %s" % result.known, ""]
     if result.diff:
+        if result.status == UNSTABLE:
+            lines += ["Run 1 against run %d of `%s`:" % (result.unstable_run, result.oracle), ""]
         diff = result.diff.rstrip("\n").splitlines()
         lines += _fenced("\n".join(diff[:MAX_DIFF_LINES]), "diff")
         if len(diff) > MAX_DIFF_LINES:
@@ -87,19 +99,31 @@ def _malformed_entry(report: CaseReport) -> List[str]:
              % html.escape(report.id), ""] + _fenced(report.error) + ["", "</details>"])
 
 
+def _section(title: str, entries: List[List[str]]) -> List[str]:
+    if not entries:
+        return []
+    lines = ["", "## %s (%d)" % (title, len(entries)), ""]
+    for entry in entries[:MAX_ENTRIES]:
+        lines += entry + [""]
+    if len(entries) > MAX_ENTRIES:
+        lines.append("…and %d more: see conformance.json or junit.xml."
+                     % (len(entries) - MAX_ENTRIES))
+    return lines
+
+
 def as_markdown(reports: List[CaseReport], run_info: Dict[str, Any]) -> str:
-    lines = [_title(reports)] + _run_line(run_info) + [""] + _table(reports)
+    fail_on_unstable = bool(run_info.get("fail_on_unstable"))
+    lines = [_title(reports, fail_on_unstable)] + _run_line(run_info) + [""] + _table(reports)
     entries: List[List[str]] = []
+    findings: List[List[str]] = []
     for report in reports:
         if report.error:
             entries.append(_malformed_entry(report))
-        entries.extend(_result_entry(report, result) for result in report.results
-                       if result.status in UNEXPECTED)
-    if entries:
-        lines += ["", "## Unexpected results (%d)" % len(entries), ""]
-        for entry in entries[:MAX_ENTRIES]:
-            lines += entry + [""]
-        if len(entries) > MAX_ENTRIES:
-            lines.append("…and %d more: see conformance.json or junit.xml."
-                         % (len(entries) - MAX_ENTRIES))
+        for result in report.results:
+            if is_unexpected(result, fail_on_unstable):
+                entries.append(_result_entry(report, result))
+            elif result.status in ORACLE_STATUSES:
+                findings.append(_result_entry(report, result))
+    lines += _section("Unexpected results", entries)
+    lines += _section("The oracle checked: unstable and known CPython bugs", findings)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -10,10 +10,16 @@ unexpected (fail, xpass, error, a malformed case):
     xfail   not ok N - ... # TODO expected divergence: <reason>   (a failing TODO is no failure)
     xpass   not ok N - ...      (no TODO: a passing TODO would only be a "bonus", and a stale
                                  expectation must fail the job)
+    unstable        ok N - ... # SKIP unstable oracle: <why>      (nothing was compared;
+                    not ok N - ... with --fail-on-unstable)
+    oracle-crash    ok N - ... # SKIP known CPython bug <id> ...   when a known bug explains it,
+                    not ok N - ...                                 else (a new finding)
     fail, error, malformed      not ok N - ...
 
-Every `not ok` point is followed by a YAML diagnostic block (indented 2 spaces, `---` ... `...`)
-with the message, statuses, versions, the diff and the repro commands.
+Every `not ok` point, and every unstable or oracle-crash one, is followed by a YAML diagnostic
+block (indented 2 spaces, `---` ... `...`) with the message, statuses, versions, the diff (for
+an unstable oracle: run 1 against the first run unlike it; for a crash: the oracle's
+transcript) and the repro commands.
 """
 
 from typing import Any, Dict, List
@@ -21,10 +27,11 @@ from typing import Any, Dict, List
 import yaml
 
 from harness.conform.expectations import LISTED
-from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, PASS, SKIP, XFAIL, XPASS,
-                                   CaseReport, Result)
+from harness.conform.suite import (ERROR, FAIL, NOT_APPLICABLE, ORACLE_CRASH, PASS, SKIP,
+                                   UNSTABLE, XFAIL, XPASS, CaseReport, Result, is_unexpected)
 
-SEVERITY = {FAIL: "fail", XPASS: "fail", ERROR: "error", XFAIL: "todo"}
+SEVERITY = {FAIL: "fail", XPASS: "fail", ERROR: "error", XFAIL: "todo", UNSTABLE: "unstable",
+            ORACLE_CRASH: "crash"}
 
 
 def escape(text: str) -> str:
@@ -64,8 +71,14 @@ def _diagnostics(result: Result) -> Dict[str, Any]:
     optional = [("target_version", result.target_version), ("oracle", result.oracle),
                 ("baseline_version", result.baseline_version),
                 ("target_status", result.target_status),
-                ("oracle_status", result.oracle_status), ("diff", result.diff)]
+                ("oracle_status", result.oracle_status), ("diff", result.diff),
+                ("known", result.known)]
     fields.update((key, value) for key, value in optional if value)
+    if result.status == UNSTABLE:
+        fields["oracle_runs"] = {"run 1": result.oracle_transcript,
+                                 "run %d" % result.unstable_run: result.unstable_transcript}
+    elif result.status == ORACLE_CRASH:
+        fields["oracle_transcript"] = result.oracle_transcript
     repro = [("target", result.target_command), ("oracle", result.oracle_command),
              ("program", result.program)]
     if any(value for _, value in repro):
@@ -73,9 +86,14 @@ def _diagnostics(result: Result) -> Dict[str, Any]:
     return fields
 
 
-def _point(number: int, report: CaseReport, result: Result) -> List[str]:
+def _point(number: int, report: CaseReport, result: Result, fail_on_unstable: bool) -> List[str]:
     description = escape("%s on %s" % (report.id, result.target))
     status = result.status
+    if status in (UNSTABLE, ORACLE_CRASH) and not is_unexpected(result, fail_on_unstable):
+        what = "unstable oracle: " if status == UNSTABLE else ""  # a crash's reason says it
+        return (["ok %d - %s # SKIP %s%s" % (number, description, what,
+                                              escape(result.reason or status))]
+                + _yaml_block(_diagnostics(result)))
     if status == PASS:
         return ["ok %d - %s" % (number, description)]
     if status == SKIP:
@@ -90,7 +108,7 @@ def _point(number: int, report: CaseReport, result: Result) -> List[str]:
     return [line] + _yaml_block(_diagnostics(result))
 
 
-def as_tap(reports: List[CaseReport]) -> str:
+def as_tap(reports: List[CaseReport], fail_on_unstable: bool = False) -> str:
     lines: List[str] = []
     number = 0
     for report in reports:
@@ -103,6 +121,6 @@ def as_tap(reports: List[CaseReport]) -> str:
             continue
         for result in report.results:
             number += 1
-            lines += _point(number, report, result)
+            lines += _point(number, report, result, fail_on_unstable)
     plan = "1..%d" % number if number else "1..0 # no cases selected"
     return "\n".join(["TAP version 14", plan] + lines) + "\n"

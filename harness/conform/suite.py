@@ -9,7 +9,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from harness.conform.cache import Cache, case_digest
 from harness.conform.compare import compare, transcript
+from harness.conform.crashes import crash_signal, may_end_by
+from harness.conform.known_bugs import KnownBugs
 from harness.conform.progress import Progress
+from harness.conform.stability import Runs
 from harness.conform.targets import (Pyodide, Python, Reference, ThirdParty, shell_command,
                                      write_program)
 from oracle import canonical
@@ -21,8 +24,12 @@ from oracle.execute import OUTPUT_CAP, Outcome
 
 PASS, FAIL, SKIP, ERROR, NOT_APPLICABLE = "pass", "fail", "skip", "error", "n/a"
 XFAIL, XPASS = "xfail", "xpass"  # set by expectation files (expectations.py)
-STATUSES = (PASS, FAIL, SKIP, NOT_APPLICABLE, XFAIL, XPASS, ERROR)
-UNEXPECTED = (FAIL, XPASS, ERROR)
+# The oracle checked (design.md): its runs differed (--repeat), or a signal the case does
+# not send killed it. Neither is compared, and neither is the target's failure.
+UNSTABLE, ORACLE_CRASH = "unstable", "oracle-crash"
+STATUSES = (PASS, FAIL, SKIP, NOT_APPLICABLE, XFAIL, XPASS, UNSTABLE, ORACLE_CRASH, ERROR)
+UNEXPECTED = (FAIL, XPASS, ERROR)  # always; see is_unexpected for the oracle's statuses
+ORACLE_STATUSES = (UNSTABLE, ORACLE_CRASH)
 
 
 @dataclass
@@ -43,6 +50,19 @@ class Result:
     target_version: str = ""     # what the target is, e.g. "libatx profile 3.11", "PyPy 3.9.18"
     baseline_version: str = ""   # the oracle's full version, e.g. "3.11.2"
     oracle_transcript: str = ""  # what the oracle did, normalised (for the drift table)
+    oracle_runs: int = 0         # the oracle's runs this rests on (a cached outcome is one)
+    unstable_run: int = 0        # unstable: the first run unlike run 1 (oracle_transcript)
+    unstable_transcript: str = ""  # unstable: what that run did
+    known: str = ""              # oracle-crash: the link of the known bug that explains it
+
+
+def is_unexpected(result: Result, fail_on_unstable: bool = False) -> bool:
+    """What makes a run exit 1: fail, xpass, error; an oracle-crash no known bug explains
+    (a new finding about CPython); unstable only with fail_on_unstable (--fail-on-unstable:
+    an unstable oracle says nothing about the target, so a target's gate passes it)."""
+    return (result.status in UNEXPECTED
+            or result.status == ORACLE_CRASH and not result.known
+            or result.status == UNSTABLE and fail_on_unstable)
 
 
 @dataclass
@@ -95,7 +115,7 @@ def load_cases(cases_root: str, paths: Optional[Sequence[str]] = None
 
 
 def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache: Cache,
-              digest: str) -> Result:
+              digest: str, repeat: int = 1, known_bugs: Optional[KnownBugs] = None) -> Result:
     oracle, target = pairing.oracle, pairing.target
     result = Result(target.name, oracle.name, PASS,
                     target_command=shell_command(target.command(case, workdir)),
@@ -116,12 +136,16 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache:
             result.status = NOT_APPLICABLE
             result.reason = "the case needs %s, which %s lacks" % (", ".join(missing), side.name)
             return result
-    expected: Outcome = cache.run(oracle, case, workdir, timeout, digest)
+    runs = cache.run_checked(oracle, case, workdir, timeout, digest, repeat)
+    expected: Outcome = runs.first
+    result.oracle_runs = runs.made
     if expected.error:
         result.status, result.reason = ERROR, "%s: %s" % (oracle.name, expected.error)
         return result
     if expected.not_applicable:
         result.status, result.reason = NOT_APPLICABLE, expected.not_applicable
+        return result
+    if _oracle_checked(result, case, oracle, runs, known_bugs):
         return result
     actual: Outcome = cache.run(target, case, workdir, timeout, digest)
     if actual.error:
@@ -150,6 +174,43 @@ def _run_pair(case: Case, pairing: Pairing, workdir: str, timeout: float, cache:
     return result
 
 
+def _oracle_checked(result: Result, case: Case, oracle, runs: Runs,
+                    known_bugs: Optional[KnownBugs]) -> bool:
+    """Sets result to unstable or oracle-crash when the oracle's runs make it one (and
+    returns True): then the target is not run, since there is nothing to compare with."""
+    expected = runs.first
+    if not runs.stable and runs.other is not None:
+        other = runs.other
+        result.status, result.unstable_run = UNSTABLE, runs.differs_at
+        result.seconds = expected.seconds + other.seconds
+        result.oracle_status = expected.status_text()
+        result.oracle_transcript = "\n".join(transcript(expected))
+        result.unstable_transcript = "\n".join(transcript(other))
+        result.diff = compare(expected, other, "%s run 1" % oracle.name,
+                              "%s run %d" % (oracle.name, runs.differs_at)).diff
+        result.reason = ("%s did not do the same in run 1 and run %d: unstable, not compared"
+                         % (oracle.name, runs.differs_at))
+        return True
+    killed_by = crash_signal(expected, case, oracle.version)
+    if killed_by is None:
+        return False
+    result.status, result.seconds = ORACLE_CRASH, expected.seconds
+    result.oracle_status = expected.status_text()
+    result.oracle_transcript = "\n".join(transcript(expected))
+    bug = known_bugs.match(case.id, oracle.version, killed_by) if known_bugs else None
+    if bug is not None:
+        result.known = bug.link
+        result.reason = "%s was killed by %s: known CPython bug %s, %s (%s); not compared" % (
+            oracle.name, killed_by, bug.id, bug.link, bug.title)
+    else:
+        sent = sorted(may_end_by(case, oracle.version))
+        result.reason = ("%s was killed by %s, a signal the case does not send (%s) and no "
+                         "known bug explains: a new finding about CPython; not compared" % (
+                             oracle.name, killed_by,
+                             "it may end by " + ", ".join(sent) if sent else "it sends none"))
+    return True
+
+
 def _lane(pairing: Pairing) -> Tuple[int, ...]:
     """The Pyodide processes a pairing runs on, which serve one program at a time; ()
     for a pairing of real processes only."""
@@ -168,10 +229,12 @@ def run_lanes(lanes: Sequence[Sequence[Callable[[], Any]]], jobs: int) -> None:
 
 def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
               jobs: int, timeout: float, cache: Optional[Cache] = None,
-              progress: Optional[Progress] = None, seed: int = 0) -> None:
+              progress: Optional[Progress] = None, seed: int = 0, repeat: int = 1,
+              known_bugs: Optional[KnownBugs] = None) -> None:
     """Fills each report's results (in case order, then pairing order); the runs are
     scheduled in an order shuffled by seed. The runs of one Pyodide process form one
-    lane, a single job scheduled first, so that no other job waits for Pyodide."""
+    lane, a single job scheduled first, so that no other job waits for Pyodide. Each
+    oracle runs repeat times per case (stability.py); known_bugs explains oracle crashes."""
     cache = cache or Cache(None)
     runnable = [report for report in reports if report.case is not None]
     digests = {}
@@ -183,7 +246,8 @@ def run_suite(reports: List[CaseReport], pairings: List[Pairing], workdir: str,
 
     def run_item(i: int) -> None:
         report, pairing = work[i]
-        results[i] = _run_pair(report.case, pairing, workdir, timeout, cache, digests[report.id])
+        results[i] = _run_pair(report.case, pairing, workdir, timeout, cache, digests[report.id],
+                               repeat, known_bugs)
         if progress is not None:
             progress.done(results[i].status)  # type: ignore
 
@@ -211,3 +275,16 @@ def counts(reports: List[CaseReport]) -> Dict[str, int]:
         for result in report.results:
             total[result.status] += 1
     return total
+
+
+def unexpected_count(reports: List[CaseReport], fail_on_unstable: bool = False) -> int:
+    """Malformed cases and unexpected results (is_unexpected): nonzero means exit 1."""
+    return sum(1 for report in reports if report.error) + sum(
+        1 for report in reports for result in report.results
+        if is_unexpected(result, fail_on_unstable))
+
+
+def known_crashes(reports: List[CaseReport]) -> int:
+    """The oracle-crash results a known bug explains."""
+    return sum(1 for report in reports for result in report.results
+               if result.status == ORACLE_CRASH and result.known)

@@ -46,7 +46,8 @@ def test_json_lists_every_case_with_status_per_target():
     data = json.loads(reports.as_json(sample(), {"runner": "r"}, {"run.lifo": "LIFO"}))
     assert data["schema"] == "atx-conform/1"
     assert data["summary"] == {"cases": 3, "pass": 1, "fail": 1, "skip": 0, "n/a": 0,
-                               "xfail": 0, "xpass": 0, "error": 1}
+                               "xfail": 0, "xpass": 0, "unstable": 0, "oracle-crash": 0,
+                               "error": 1, "unexpected": 2, "known": 0}
     by_id = {entry["id"]: entry for entry in data["cases"]}
     assert by_id["run/bad"]["results"][0]["status"] == "fail"
     assert by_id["run/bad"]["results"][0]["repro"] == {"target": "runner c", "oracle": "python p"}
@@ -69,8 +70,9 @@ def test_junit_has_a_suite_per_target_and_areas_as_classnames():
 def test_summary_table_counts_by_area():
     table = reports.summary_table(sample())
     assert table.splitlines()[0].split() == ["area", "cases", "pass", "fail", "skip", "n/a",
-                                             "xfail", "xpass", "error"]
-    assert table.splitlines()[1].split() == ["run", "3", "1", "1", "0", "0", "0", "0", "1"]
+                                             "xfail", "xpass", "unstable", "oracle-crash", "error"]
+    assert table.splitlines()[1].split() == ["run", "3", "1", "1", "0", "0", "0", "0", "0", "0",
+                                             "1"]
     assert table.splitlines()[-1] == ("1 passed, 0 failed as expected, 2 unexpected, "
                                       "0 skipped or n/a")
 
