@@ -48,7 +48,7 @@ ATX_LIB ?= $(LIB_A)
 # Which library the runner was linked with: a changed ATX_LIB relinks it, whatever the dates.
 ATX_LIB_STAMP := $(B)/atx-lib.stamp
 
-.PHONY: all lib runner test test-c test-py conformance coverage bench deps pyodide \
+.PHONY: all lib runner test test-c test-py test-stability conformance coverage bench deps pyodide \
         install uninstall clean
 all: lib runner
 
@@ -97,6 +97,7 @@ test: deps
 	$(MAKE) test-c
 	$(MAKE) test-c VARIANT=asan
 	$(MAKE) test-py
+	$(MAKE) test-stability
 	$(MAKE) coverage
 
 test-c: $(TEST_BIN)
@@ -104,6 +105,14 @@ test-c: $(TEST_BIN)
 
 test-py: runner pyodide
 	$(PYTHON) -m pytest -q harness/tests oracle/tests
+
+# The oracle checked (wpt's --verify): every case STABILITY_REPEAT times on the default oracle
+# (Debian's python3); a case whose runs differ, an oracle crash no known bug explains, or any
+# divergence fails it. Reports in $(BUILD_ROOT)/stability, so reports/ stays make conformance's.
+STABILITY_REPEAT ?= 3
+test-stability: runner
+	./atx-conform --runner $(RUNNER) --oracle default --repeat $(STABILITY_REPEAT) \
+	    --fail-on-unstable -q --report-dir $(BUILD_ROOT)/stability
 
 # Results of a runner linked with another library are named after it (libother-3.11).
 # CONFORM_FLAGS: more ./atx-conform flags, e.g. "--expectations FILE" for an ATX_LIB's gate.
