@@ -47,6 +47,9 @@ def canonical(case: Case) -> Dict[str, Any]:
             "delay_ms": step.delay_ms,
             "after_main": step.after_main,
             "start": step.start,
+            "stream": step.stream,
+            "repeat": step.repeat,
+            "on_call": step.on_call,
         } for step in items]
 
     def version(bound: Optional[Sequence[int]]) -> Optional[str]:
@@ -64,7 +67,7 @@ def canonical(case: Case) -> Dict[str, Any]:
         "objects": [{"name": name, "class": cls} for name, cls in case.objects.items()],
         "handlers": [{
             "name": h.name, "kind": h.kind, "line": h.line, "class": h.cls,
-            "builtin": h.builtin, "body": steps(h.body),
+            "builtin": h.builtin, "quiet": h.quiet, "body": steps(h.body),
             "eq": None if h.eq is None else steps(h.eq),
         } for h in case.handlers.values()],
         "module": steps(case.module),

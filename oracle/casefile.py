@@ -8,10 +8,10 @@ import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from oracle.casemodel import (BUILTINS, EQ_RESULTS, EXCEPTION_TYPES, EXIT_PATHS,
-                              FIRST_WITH_START_METHODS, HANDLED_SIGNALS, KINDS,
-                              MAX_CHILD_DEPTH, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS, SIGNALS,
-                              START_METHODS, Case, Handler, Ref, Step)
+from oracle.casemodel import (BUILTINS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
+                              EXIT_PATHS, FIRST_WITH_START_METHODS, HANDLED_SIGNALS, KINDS,
+                              MAX_CHILD_DEPTH, MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS,
+                              SIGNALS, START_METHODS, STREAMS, Case, Handler, Ref, Step)
 from oracle.yamlnodes import CaseError, Mapping, Node, Nodes, Scalar, visible
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -36,8 +36,10 @@ RESERVED_CLASSES = EXCEPTION_TYPES + ("BaseException", "False", "None", "NotImpl
 FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "objects", "handlers",
           "module", "main")
 REQUIRED = ("id", "description", "clauses", "tags", "main")
-HANDLER_FIELDS = {"function": ("kind", "body"), "method": ("kind", "class", "body"),
-                  "callable-object": ("kind", "body", "eq"), "builtin": ("kind", "builtin")}
+HANDLER_FIELDS = {"function": ("kind", "body", "quiet"),
+                  "method": ("kind", "class", "body", "quiet"),
+                  "callable-object": ("kind", "body", "eq", "quiet"),
+                  "builtin": ("kind", "builtin")}
 
 
 def case_id_for(path: str, cases_root: str) -> Optional[str]:
@@ -229,7 +231,8 @@ class _Loader:
             for step in eq[:-1]:
                 if step.op == "return":
                     n.fail(None, "'return' must be the last step of eq", step.line)
-        return Handler(name, kind, key_node.line, body, eq, cls)
+        quiet = n.boolean(fields["quiet"][1], "quiet") if "quiet" in fields else False
+        return Handler(name, kind, key_node.line, body, eq, cls, quiet=quiet)
 
     def steps(self, node: Node, what: str, where: str, depth: int = 0) -> Tuple[Step, ...]:
         if depth > MAX_CHILD_DEPTH:
@@ -258,9 +261,9 @@ class _Loader:
         if place != "any" and place != where:
             n.fail(op_node, "'%s' is not allowed in %s" % (op, where))
         for key, (kn, _) in extras.items():
-            if key not in modifiers:
-                n.fail(kn, "'%s' does not take '%s'%s" % (
-                    op, visible(key), " (it takes: %s)" % ", ".join(modifiers) if modifiers else ""))
+            if key not in modifiers + EVERY_OP_MODIFIERS:
+                n.fail(kn, "'%s' does not take '%s' (it takes: %s)" % (
+                    op, visible(key), ", ".join(modifiers + EVERY_OP_MODIFIERS)))
         if value is None and reads not in ("none", "optional-value"):
             n.fail(op_node, "'%s' needs a value" % op)
         if value is not None and reads == "none" and not n.is_null(value):
@@ -280,6 +283,8 @@ class _Loader:
                 for key, (kn, _) in extras.items():
                     if key != "catch":
                         n.fail(kn, "'register: ~' (no callable) takes only catch")
+        elif reads == "milliseconds":
+            step["delay_ms"] = self.bounded(value, op, 0, 10000, "milliseconds")
         elif reads == "status":
             status = n.scalar(value)
             if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
@@ -326,10 +331,17 @@ class _Loader:
                 kwargs.append((key, self.value(v, "kwargs")))
             step["kwargs"] = tuple(kwargs)
         if "delay_ms" in extras:
-            delay = n.scalar(extras["delay_ms"][1])
-            if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 10000:
-                n.fail(extras["delay_ms"][1], "delay_ms takes milliseconds from 0 to 10000")
-            step["delay_ms"] = delay
+            step["delay_ms"] = self.bounded(extras["delay_ms"][1], "delay_ms", 0, 10000,
+                                            "milliseconds")
+        if "stream" in extras:
+            step["stream"] = self.choice(extras["stream"][1], "stream", STREAMS)
+        if "repeat" in extras:
+            step["repeat"] = self.bounded(extras["repeat"][1], "repeat", 0, MAX_REPEAT, "times")
+        if "on_call" in extras:
+            if where not in ("handler", "eq"):
+                n.fail(extras["on_call"][0], "on_call is for the steps of a handler or eq body")
+            step["on_call"] = self.bounded(extras["on_call"][1], "on_call", 1, MAX_REPEAT,
+                                           "the number of a call")
         for flag in ("catch", "print_returned", "daemon", "after_main"):
             if flag in extras:
                 step[flag] = n.boolean(extras[flag][1], flag)
@@ -337,6 +349,12 @@ class _Loader:
             n.fail(extras["after_main"][0], "after_main needs a non-daemon thread (a daemon "
                                             "thread may never run once main has ended)")
         return Step(**step)
+
+    def bounded(self, node: Node, what: str, low: int, high: int, unit: str) -> int:
+        number = self.nodes.scalar(node)
+        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+            self.nodes.fail(node, "%s takes %s from %d to %d" % (what, unit, low, high))
+        return number
 
     def ref(self, node: Node) -> Ref:
         n = self.nodes

@@ -9,8 +9,11 @@ BUILTINS = ("print", "int")
 EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
 START_METHODS = ("fork", "spawn", "forkserver")
 FIRST_WITH_START_METHODS = (3, 4)  # multiprocessing.get_context
-SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1")
-HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1")  # SIGKILL cannot be caught
+# SIGINT's default handler is Python's own: it raises KeyboardInterrupt in main.
+SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT")
+HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1", "SIGINT")  # SIGKILL cannot be caught
+STREAMS = ("stdout", "stderr")
+MAX_REPEAT = 1000  # repeat: N
 EXCEPTION_TYPES = (
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
     "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
@@ -25,7 +28,7 @@ MAX_CHILD_DEPTH = 16  # fork, thread and process steps within each other
 # op -> (where it may appear, how its own value is read, the modifiers it takes).
 # where: "any", "handler" (a handler's or __eq__ body), "eq" (an __eq__ body only).
 OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
-    "print": ("any", "text", ()),
+    "print": ("any", "text", ("stream",)),
     "print_args": ("handler", "none", ()),
     "print_eq": ("eq", "none", ()),
     "raise": ("any", "exception", ("arg", "catch")),
@@ -43,7 +46,12 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "on_signal": ("any", "handled-signal", ("handler",)),
     "thread": ("main", "thread-steps", ("daemon", "delay_ms", "after_main")),
     "process": ("main", "process-steps", ("start",)),
+    "call": ("any", "ref", ("args", "kwargs", "catch")),
+    "sleep": ("any", "milliseconds", ()),
 }
+# Modifiers every operation takes: repeat (the step runs N times, each catching on its
+# own), and, in handler and eq bodies, on_call (the step runs only in the body's Nth call).
+EVERY_OP_MODIFIERS = ("repeat", "on_call")
 # What a thread body may not do: end the process or raise on purpose (an exception
 # escaping a thread is printed by each version's threading module its own way).
 NOT_IN_THREADS = ("raise", "exit", "os_exit", "kill", "abort", "fork", "thread")
@@ -83,7 +91,10 @@ class Step:
     daemon: bool = False
     after_main: bool = False  # thread: its steps wait until main has ended
     start: Optional[str] = None  # process: the start method (None: the version's default)
-    delay_ms: int = 0
+    delay_ms: int = 0  # thread: before its body; sleep: how long
+    stream: str = "stdout"  # print
+    repeat: int = 1
+    on_call: int = 0  # 0: every call
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class Handler:
     eq: Optional[Tuple[Step, ...]] = None
     cls: Optional[str] = None
     builtin: Optional[str] = None
+    quiet: bool = False  # logs no call or eq events: its frames are its own alone
 
 
 @dataclass

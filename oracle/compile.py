@@ -75,21 +75,34 @@ def process_body(step: Step) -> str:
     return "_process_body_%d" % step.serial
 
 
-def function(handler: Handler, indent: str, self_param: str, name_expr: str) -> List[str]:
-    lines = ["%sdef %s(%s*args, **kwargs):" % (indent, handler.name, self_param),
-             "%s    _event('call ' + _call_text(%s, args, kwargs))" % (indent, name_expr)]
-    return lines + block(handler.body, indent + "    ", name_expr)
+def function(handler: Handler, indent: str, self_param: str, name_expr: str,
+             count_key: str = "") -> List[str]:
+    lines = ["%sdef %s(%s*args, **kwargs):" % (indent, handler.name, self_param)]
+    if not handler.quiet:
+        lines.append("%s    _event('call ' + _call_text(%s, args, kwargs))" % (indent, name_expr))
+    lines += counting(handler.body, indent + "    ", count_key or handler.name)
+    lines += block(handler.body, indent + "    ", name_expr)
+    return lines if len(lines) > 1 else lines + [indent + "    pass"]
+
+
+def counting(body: Sequence[Step], indent: str, key: str) -> List[str]:
+    """The body's call number, where a step of it runs on one call only (on_call)."""
+    if not any(step.on_call for step in body):
+        return []
+    return ["%s_call_number = _count_call(%s)" % (indent, literal(key))]
 
 
 def callable_object(handler: Handler) -> List[str]:
     name = handler.name
     lines = ["class %s_type(object):" % name,
              "    _atx_name = %s" % literal(name)]
-    lines += function(Handler("__call__", "method", handler.line, handler.body),
-                      "    ", "self, ", literal(name))
+    lines += function(Handler("__call__", "method", handler.line, handler.body,
+                              quiet=handler.quiet), "    ", "self, ", literal(name), name)
     if handler.eq is not None:
-        lines += ["    def __eq__(self, other):",
-                  "        _event('eq %s ' + _name(other))" % name]
+        lines.append("    def __eq__(self, other):")
+        if not handler.quiet:
+            lines.append("        _event('eq %s ' + _name(other))" % name)
+        lines += counting(handler.eq, "        ", "eq " + name)
         lines += block(handler.eq, "        ", literal(name))
         if not handler.eq or handler.eq[-1].op != "return":
             lines.append("        return False")
@@ -102,13 +115,14 @@ def block(steps: Sequence[Step], indent: str, name_expr: Any) -> List[str]:
     lines: List[str] = []
     for step in steps:
         body = statement(step, name_expr)
-        if step.catch:
-            lines.append(indent + "try:")
-            lines.extend(indent + "    " + line for line in body)
-            lines.append(indent + "except BaseException as _error:")
-            lines.append(indent + "    _caught(_error)")
-        else:
-            lines.extend(indent + line for line in body)
+        if step.catch:  # each repetition catches on its own
+            body = (["try:"] + ["    " + line for line in body]
+                    + ["except BaseException as _error:", "    _caught(_error)"])
+        if step.repeat != 1:
+            body = ["for _repeat in range(%d):" % step.repeat] + ["    " + line for line in body]
+        if step.on_call:
+            body = ["if _call_number == %d:" % step.on_call] + ["    " + line for line in body]
+        lines.extend(indent + line for line in body)
     return lines
 
 
@@ -121,6 +135,8 @@ def ref_source(ref: Ref) -> str:
 def statement(step: Step, name_expr: Any) -> List[str]:
     """The Python lines for one step (without indentation)."""
     op = step.op
+    if op == "print" and step.stream == "stderr":
+        return ["sys.stderr.write(%s + '\\n')" % literal(step.text)]
     if op == "print":
         return ["print(%s)" % literal(step.text)]
     if op == "print_args":
@@ -182,6 +198,12 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "process":
         start = "None" if step.start is None else literal(step.start)
         return ["_run_process(%s, %s)" % (start, process_body(step))]
+    if op == "call":  # through a name: calling a literal is a SyntaxWarning from 3.8
+        call_args = [literal(arg) for arg in step.args]
+        call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
+        return ["_func = %s" % ref_source(step.ref), "_func(%s)" % ", ".join(call_args)]
+    if op == "sleep":
+        return ["import time", "time.sleep(%d / 1000.0)" % step.delay_ms]
     if op == "return":
         return ["return %s" % EQ_RESULTS[step.text]]
     raise AssertionError("unhandled op %s" % op)

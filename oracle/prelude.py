@@ -60,13 +60,19 @@ def _quote(text):
     return "'" + text + "'"
 
 
+# Loops, not comprehensions: a comprehension is a frame of its own up to 3.11, and the
+# C runner counts the frames these helpers take against the recursion limit
+# (harness/runner/pystack.c): _call_text 1, _fmt 1 a level of list, _quote 1.
 def _fmt(value):
     if value is None or value is True or value is False or isinstance(value, _INTEGERS):
         return str(value)
     if isinstance(value, str):
         return _quote(value)
     if isinstance(value, list):
-        return "[" + ", ".join([_fmt(item) for item in value]) + "]"
+        items = []
+        for item in value:
+            items.append(_fmt(item))
+        return "[" + ", ".join(items) + "]"
     return _name(value)
 
 
@@ -82,9 +88,21 @@ def _name(obj):
 
 
 def _call_text(name, args, kwargs):
-    parts = [_fmt(arg) for arg in args]
-    parts.extend([key + "=" + _fmt(kwargs[key]) for key in sorted(kwargs)])
+    parts = []
+    for arg in args:
+        parts.append(_fmt(arg))
+    for key in sorted(kwargs):
+        parts.append(key + "=" + _fmt(kwargs[key]))
     return name + "(" + ", ".join(parts) + ")"
+
+
+_CALLS = {}
+
+
+def _count_call(key):
+    """How many times the body named key has been called, this call included (on_call)."""
+    _CALLS[key] = _CALLS.get(key, 0) + 1
+    return _CALLS[key]
 
 
 def _caught(error):

@@ -100,28 +100,30 @@ static steps read_steps(reader *r, const char *where, json_t *json, int depth, p
 static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
     "run_exitfuncs", "clear", "ncallbacks", "return", "os_exit", "kill", "abort", "fork",
-    "on_signal", "thread", "process", NULL};
-static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", NULL};
+    "on_signal", "thread", "process", "call", "sleep", NULL};
+static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT", NULL};
+static const char *const STREAMS[] = {"stdout", "stderr", NULL};
 static const char *const RESULTS[] = {"false", "true", "not-implemented", NULL}; /* eq_result */
 static const char *const STARTS[] = {"fork", "spawn", "forkserver", NULL};
 
 static void read_step(reader *r, const char *where, json_t *json, int depth, place in, step *s)
 {
-    const char *op, *text, *exception, *signal, *result, *start;
+    const char *op, *text, *exception, *signal, *result, *start, *stream;
     json_t *text_j, *exception_j, *signal_j, *result_j, *start_j;
     json_t *arg, *target, *args, *kwargs, *child;
-    json_int_t line, serial, delay_ms;
+    json_int_t line, serial, delay_ms, repeat, on_call;
     int has_arg, catch_, print_returned, daemon, after_main;
     char inner[WHERE_SIZE];
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:o}",
+           " s:b, s:I, s:b, s:o, s:s, s:I, s:I}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
            "signal", &signal_j, "result", &result_j, "child", &child, "daemon", &daemon,
-           "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j);
+           "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j,
+           "stream", &stream, "repeat", &repeat, "on_call", &on_call);
     text = jr_text_or_null(&r->j, where, text_j);
     exception = jr_text_or_null(&r->j, where, exception_j);
     signal = jr_text_or_null(&r->j, where, signal_j);
@@ -136,6 +138,11 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     if (delay_ms < 0 || delay_ms > 10000)
         jr_fail(&r->j, where, "delay_ms is 0 to 10000");
     s->delay_ms = (int)delay_ms;
+    if (repeat < 0 || repeat > 1000 || on_call < 0 || on_call > 1000)
+        jr_fail(&r->j, where, "repeat and on_call are 0 to 1000");
+    s->repeat = (int)repeat;
+    s->on_call = (int)on_call;
+    s->to_stderr = jr_one_of(&r->j, where, stream, STREAMS);
     s->catch_ = catch_;
     s->print_returned = print_returned;
     s->daemon = daemon;
@@ -178,7 +185,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     /* what executing each operation relies on */
     if ((s->op == OP_PRINT && s->text == NULL) || (s->op == OP_RAISE && s->exc_type == NULL)
         || ((s->op == OP_KILL || s->op == OP_ON_SIGNAL) && s->text == NULL)
-        || ((s->op == OP_UNREGISTER || s->op == OP_ON_SIGNAL) && !s->has_ref)
+        || ((s->op == OP_UNREGISTER || s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
         || (s->op == OP_RETURN && result == NULL)
         || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT
                                      && s->arg.number >= 0 && s->arg.number <= 255)))
@@ -224,9 +231,10 @@ static void read_handlers(reader *r, json_t *list)
         json_int_t line;
         json_t *body, *eq, *cls_j, *builtin_j;
         snprintf(where, sizeof where, "handlers[%zu]", i);
-        jr_unpack(&r->j, where, json_array_get(list, i), "{s:s, s:s, s:I, s:o, s:o, s:o, s:o}",
-               "name", &name, "kind", &kind, "line", &line, "class", &cls_j,
-               "builtin", &builtin_j, "body", &body, "eq", &eq);
+        jr_unpack(&r->j, where, json_array_get(list, i),
+                  "{s:s, s:s, s:I, s:o, s:o, s:b, s:o, s:o}", "name", &name, "kind", &kind,
+                  "line", &line, "class", &cls_j, "builtin", &builtin_j, "quiet", &h->quiet,
+                  "body", &body, "eq", &eq);
         cls = jr_text_or_null(&r->j, where, cls_j);
         builtin = jr_text_or_null(&r->j, where, builtin_j);
         h->name = jr_copy(&r->j, name);

@@ -28,7 +28,7 @@ typedef struct ref {
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
-    OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS
+    OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS, OP_CALL, OP_SLEEP
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -58,8 +58,11 @@ typedef struct step {
     struct steps *child; /* fork, process: what the child runs; thread: what the thread runs */
     const char *start;   /* process: "fork", "spawn", "forkserver"; NULL: the default */
     int daemon;          /* thread */
-    int delay_ms;        /* thread: a sleep before its body */
+    int delay_ms;        /* thread: a sleep before its body; sleep: how long */
     int after_main;      /* thread: its body waits until main has ended */
+    int to_stderr;       /* print: to stderr, not stdout */
+    int repeat;          /* how many times the step runs (1: once) */
+    int on_call;         /* 0, or the only call of its body in which it runs */
 } step;
 
 typedef struct steps {
@@ -77,6 +80,7 @@ typedef struct handler {
     steps eq;
     const char *cls;       /* method */
     const char *builtin;   /* builtin: "print" or "int" */
+    int quiet;             /* logs no call or eq event */
 } handler;
 
 typedef struct object_decl {

@@ -39,6 +39,13 @@ void out_line(text *line)
     text_free(line);
 }
 
+void err_line(text *line)
+{
+    text_add(line, "\n");
+    write_all(STDERR_FILENO, text_str(line), line->len);
+    text_free(line);
+}
+
 typedef struct named_value {
     const char *name;
     const value *val;
@@ -47,6 +54,18 @@ typedef struct named_value {
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const named_value *)a)->name, ((const named_value *)b)->name);
+}
+
+int call_text_levels(const atx_args *args)
+{
+    size_t i, n = atx_args_positional_count(args), k = atx_args_keyword_count(args);
+    int deepest = 0, levels;
+    for (i = 0; i < n + k; i++) {
+        const value *v = i < n ? atx_args_positional(args, i) : atx_args_keyword_value(args, i - n);
+        if ((levels = value_format_levels(v)) > deepest)
+            deepest = levels;
+    }
+    return 1 + deepest;
 }
 
 void call_text(text *out, const char *name, const atx_args *args)

@@ -9,8 +9,10 @@
 #include "case.h"
 #include "events.h"
 #include "multiproc.h"
+#include "objects.h"
 #include "pyexit.h"
 #include "pyversion.h"
+#include "reports.h"
 #include "runtime.h"
 #include "steps.h"
 
@@ -91,9 +93,13 @@ int main(int argc, char **argv)
         return CANONICAL_INVALID;
     }
     rt.c = &c;
+    if (objects_init() != 0) {
+        fputs("atx-case-runner: out of memory\n", stderr);
+        return 70;
+    }
     rt.profile_arg = profile_name;
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
-    if (runtime_open_registry(profile) != 0) {
+    if (runtime_open_registry(profile, report_failure) != 0) {
         fputs("atx-case-runner: cannot set up the registry\n", stderr);
         return 70;
     }

@@ -3,6 +3,7 @@
 #include "objects.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "builtins.h"
 #include "events.h"
 #include "exceptions.h"
+#include "pystack.h"
 #include "pyvalue.h"
 #include "runtime.h"
 #include "steps.h"
@@ -28,6 +30,11 @@ typedef struct pyobj {
 
 static pyobj *all_objects; /* guarded by objects_lock: threads make objects too */
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
+/* How many times each handler's body, and each __eq__ body, has been called
+ * (prelude.py's _count_call, for on_call): 2 per handler, by index. */
+static atomic_uint *call_counts;
+/* Set by object_call: the call comes from Python code, not from C (libatx). */
+static _Thread_local int python_caller;
 
 static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure);
 static int method_equal(atx_callable *self, atx_callable *other, atx_failure **failure);
@@ -124,6 +131,14 @@ void object_name(text *out, const atx_callable *callable)
         text_add(out, o->h->name);
 }
 
+int object_name_levels(const atx_callable *callable)
+{
+    const pyobj *o = (const pyobj *)callable;
+    if (o->kind == OBJ_VALUE)
+        return 1 + value_format_levels(o->val); /* _name, then _fmt */
+    return o->kind == OBJ_METHOD ? 2 : 1;       /* a method: _name of its __self__ */
+}
+
 static int object_repr(const atx_callable *callable, char *buf, size_t size)
 {
     const pyobj *o = (const pyobj *)callable;
@@ -152,27 +167,98 @@ static int object_repr(const atx_callable *callable, char *buf, size_t size)
     return len;
 }
 
+int objects_init(void)
+{
+    call_counts = calloc(2 * rt.c->nhandlers + 1, sizeof *call_counts);
+    return call_counts == NULL ? -1 : 0;
+}
+
+/* This call of the body (from 1): eq selects __eq__'s counter. */
+static int count_call(const handler *h, int eq)
+{
+    size_t i = 2 * (size_t)(h - rt.c->handlers) + (eq ? 1 : 0);
+    return (int)(atomic_fetch_add(&call_counts[i], 1u) + 1u);
+}
+
+pyexc *object_call(atx_callable *callable, const atx_args *args)
+{
+    atx_failure *failure = NULL;
+    int failed;
+    if (callable->type->call == NULL) { /* TypeError: 'int' object is not callable */
+        text message = {NULL, 0, 0};
+        pyexc *e;
+        text_addf(&message, "'%s' object is not callable", callable->type->name);
+        e = exc_new("TypeError", text_str(&message), 0);
+        text_free(&message);
+        return e;
+    }
+    python_caller = 1;
+    failed = callable->type->call(callable, args, &failure);
+    python_caller = 0;
+    return failed ? exc_from_failure(failure) : NULL;
+}
+
+/* Enters a handler's or __eq__'s frame, called from C (through level: libatx's run or
+ * unregister) unless object_call says otherwise. NULL, or the RecursionError. */
+static pyexc *enter_frame(pystack_level through, int *entered_through)
+{
+    pyexc *e = NULL;
+    *entered_through = !python_caller;
+    python_caller = 0;
+    if (*entered_through && (e = pystack_enter(through)) != NULL)
+        return e;
+    if ((e = pystack_enter(LEVEL_FRAME)) != NULL && *entered_through)
+        pystack_leave(through);
+    return e;
+}
+
+static void leave_frame(pystack_level through, int entered_through)
+{
+    pystack_leave(LEVEL_FRAME);
+    if (entered_through)
+        pystack_leave(through);
+}
+
+/* A failure that leaves a Python frame has that frame in its traceback. */
+static int fail_from_frame(pyexc *raised, atx_failure **failure)
+{
+    raised->base.flags &= ~(unsigned)ATX_FAILURE_NO_TRACEBACK;
+    *failure = &raised->base;
+    return -1;
+}
+
 static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
     pyobj *o = (pyobj *)self;
     text name = {NULL, 0, 0};
     text event = {NULL, 0, 0};
     frame f;
-    pyexc *raised;
+    int through;
+    pyexc *raised = enter_frame(LEVEL_C_CALL, &through);
+    if (raised != NULL) {
+        *failure = &raised->base;
+        return -1;
+    }
+    /* its first line logs the call: _event('call ' + _call_text(...)) */
+    if (!o->h->quiet && (raised = pystack_need(call_text_levels(args))) != NULL) {
+        leave_frame(LEVEL_C_CALL, through);
+        return fail_from_frame(raised, failure);
+    }
     object_name(&name, self);
-    text_add(&event, "call ");
-    call_text(&event, text_str(&name), args);
-    event_emit(text_str(&event));
-    text_free(&event);
+    if (!o->h->quiet) {
+        text_add(&event, "call ");
+        call_text(&event, text_str(&name), args);
+        event_emit(text_str(&event));
+        text_free(&event);
+    }
     memset(&f, 0, sizeof f);
     f.name = text_str(&name);
     f.args = args;
+    f.call_number = count_call(o->h, 0);
     raised = exec_steps(&o->h->body, &f);
     text_free(&name);
-    if (raised == NULL)
-        return 0;
-    *failure = &raised->base;
-    return -1;
+    leave_frame(LEVEL_C_CALL, through);
+    return raised == NULL ? 0 : fail_from_frame(raised, failure);
 }
 
 static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure)
@@ -200,20 +286,32 @@ static int custom_equal(atx_callable *self, atx_callable *other, atx_failure **f
     pyobj *o = (pyobj *)self;
     text event = {NULL, 0, 0};
     frame f;
-    pyexc *raised;
-    text_addf(&event, "eq %s ", o->h->name);
-    object_name(&event, other);
-    event_emit(text_str(&event));
-    text_free(&event);
-    memset(&f, 0, sizeof f);
-    f.name = o->h->name;
-    f.other = other;
-    f.result = EQ_FALSE; /* a body without return returns False (oracle/compile.py) */
-    raised = exec_steps(&o->h->eq, &f);
+    int through;
+    pyexc *raised = enter_frame(LEVEL_COMPARE, &through);
     if (raised != NULL) {
         *failure = &raised->base;
         return -1;
     }
+    /* its first line logs the call: _event('eq NAME ' + _name(other)) */
+    if (!o->h->quiet && (raised = pystack_need(object_name_levels(other))) != NULL) {
+        leave_frame(LEVEL_COMPARE, through);
+        return fail_from_frame(raised, failure);
+    }
+    if (!o->h->quiet) {
+        text_addf(&event, "eq %s ", o->h->name);
+        object_name(&event, other);
+        event_emit(text_str(&event));
+        text_free(&event);
+    }
+    memset(&f, 0, sizeof f);
+    f.name = o->h->name;
+    f.other = other;
+    f.result = EQ_FALSE; /* a body without return returns False (oracle/compile.py) */
+    f.call_number = count_call(o->h, 1);
+    raised = exec_steps(&o->h->eq, &f);
+    leave_frame(LEVEL_COMPARE, through);
+    if (raised != NULL)
+        return fail_from_frame(raised, failure);
     return f.result == EQ_TRUE ? ATX_EQUAL : f.result == EQ_FALSE ? ATX_NOT_EQUAL
                                                                : ATX_NOT_IMPLEMENTED;
 }

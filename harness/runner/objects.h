@@ -5,6 +5,7 @@
 #include <atx.h>
 
 #include "case.h"
+#include "exceptions.h"
 #include "text.h"
 
 /* The object a step names: a handler (made once), OBJECT.METHOD (a fresh bound
@@ -15,5 +16,14 @@ atx_callable *object_for_ref(const ref *r);
 /* Python's _name() of prelude.py: how prints and events name an object of
  * object_for_ref. */
 void object_name(text *out, const atx_callable *obj);
+/* The frames _name takes for obj (pystack.h). */
+int object_name_levels(const atx_callable *obj);
+/* obj(*args) called from Python code (the call step): no C call level is taken
+ * (pystack.h). A plain value raises TypeError "'int' object is not callable".
+ * Returns NULL, or the exception raised (the caller owns it). args may be NULL. */
+pyexc *object_call(atx_callable *obj, const atx_args *args);
+/* Sets up the handlers' call counts (on_call), once rt.c is loaded: 0, or -1 when
+ * out of memory. */
+int objects_init(void);
 
 #endif

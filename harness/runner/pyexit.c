@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pystack.h"
 #include "runtime.h"
 #include "threads.h"
 
@@ -24,6 +25,7 @@ int pyexit_main_ended(pyexc *raised)
 {
     atx_failure *failure = raised != NULL ? &raised->base : NULL;
     int status;
+    pystack_set_depth(0); /* main has ended: no Python frame runs the shutdown */
     if (raised != NULL && !(raised->base.flags & ATX_FAILURE_EXIT))
         print_uncaught(raised);
     threads_join();

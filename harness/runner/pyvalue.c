@@ -148,6 +148,18 @@ void value_free(void *v)
     }
 }
 
+int value_format_levels(const value *v)
+{
+    int deepest = 0, levels;
+    size_t i;
+    if (v->kind == VALUE_TEXT)
+        return 2;
+    for (i = 0; v->kind == VALUE_LIST && i < v->count; i++)
+        if ((levels = value_format_levels(&v->items[i])) > deepest)
+            deepest = levels;
+    return 1 + deepest;
+}
+
 const char *value_type_name(const value *v)
 {
     static const char *const names[] = {"NoneType", "bool", "int", "str", "list"};

@@ -19,6 +19,9 @@ int value_equal(const value *a, const value *b);
 /* Deep copy on the heap (exits when out of memory); value_free frees what it made. */
 value *value_copy(const value *v);
 void value_free(void *v);
+/* The frames prelude.py's _fmt takes to show the value: 1, and 1 more for text
+ * (_quote) or for each level of list (pystack.h). */
+int value_format_levels(const value *v);
 /* Python's type name: int, bool, str, NoneType, list. */
 const char *value_type_name(const value *v);
 

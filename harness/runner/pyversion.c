@@ -11,25 +11,32 @@ typedef struct era {
     pyversion facts;
 } era;
 
+/* The facts every 3.x era shares, then what each changes. */
+#define PY3 .missing_function = MISSING_3, .recursion_error = "RecursionError"
 static const era ERAS[] = {
     {.major = 2, .first_minor = 7, .last_minor = 7,
-     .facts = {.name = "2.7", .interrupt_kills = 0, .missing_function = MISSING_2,
-               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
-    {.major = 3, .first_minor = 0, .last_minor = 7,
-     .facts = {.name = "3.0-3.7", .interrupt_kills = 0, .missing_function = MISSING_3,
-               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
+     .facts = {.name = "2.7", .missing_function = MISSING_2, .default_start = START_FORK,
+               .recursion_error = "RuntimeError", .c_call_levels = 1}},
+    {.major = 3, .first_minor = 0, .last_minor = 7, .facts = {.name = "3.0-3.7", PY3, .c_call_levels = 1}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
     {.major = 3, .first_minor = 8, .last_minor = 8,
-     .facts = {.name = "3.8", .interrupt_kills = 1, .missing_function = MISSING_3,
-               .default_start = START_FORK, .child_exit_none_is_zero = 0}},
+     .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1}},
     /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
-    {.major = 3, .first_minor = 9, .last_minor = 13,
-     .facts = {.name = "3.9-3.13", .interrupt_kills = 1, .missing_function = MISSING_3,
-               .default_start = START_FORK, .child_exit_none_is_zero = 1}},
+    {.major = 3, .first_minor = 9, .last_minor = 9,
+     .facts = {.name = "3.9", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+               .c_call_levels = 1, .report_levels = 1}},
+    /* bpo-42639: failures go to the unraisable hook. */
+    {.major = 3, .first_minor = 10, .last_minor = 12,
+     .facts = {.name = "3.10-3.12", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+               .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1}},
+    /* The recursion limit counts Python frames only. */
+    {.major = 3, .first_minor = 13, .last_minor = 13,
+     .facts = {.name = "3.13", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+               .traceback_from_frame = 1}},
     /* gh-84559: multiprocessing starts by forkserver on Linux. */
     {.major = 3, .first_minor = 14, .last_minor = 14,
-     .facts = {.name = "3.14", .interrupt_kills = 1, .missing_function = MISSING_3,
-               .default_start = START_FORKSERVER, .child_exit_none_is_zero = 1}},
+     .facts = {.name = "3.14", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+               .traceback_from_frame = 1, .default_start = START_FORKSERVER}},
 };
 
 /* One decimal part of a version, of 1 to max digits, followed by stop: where stop

@@ -24,6 +24,20 @@ typedef struct pyversion {
                                      sys.exit() or sys.exit(None) exits 0 (3.9+: _bootstrap
                                      reads SystemExit.code); before, 1, printing "None"
                                      for sys.exit(None) */
+    /* The recursion limit (sys.getrecursionlimit(), 1000), as pystack.c counts it. */
+    const char *recursion_error;  /* its type: RuntimeError on 2.7, else RecursionError */
+    int c_call_levels;            /* what C calling a Python callable takes (atexit
+                                     calling a handler): 1 up to 3.12, where the call
+                                     itself checks the limit; 0 from 3.13, which counts
+                                     Python frames only */
+    int report_levels;            /* what reporting a failure takes: 3.9 checks the
+                                     limit once, 3.10-3.12 twice (the unraisable hook,
+                                     the callable's repr), printing nothing at all when
+                                     they fail; 0: reports are printed at any depth */
+    int traceback_from_frame;     /* a failure raised by C code with no frame of its own
+                                     is reported with a "Traceback" line when Python
+                                     code is running (an explicit run): the unraisable
+                                     hook builds one from the running frame (3.10+) */
 } pyversion;
 
 /* The facts of CPython "X.Y" or "X.Y.Z" (decimal parts; any X.Y of 2.7 or

@@ -20,8 +20,9 @@ typedef struct runtime {
  * included). */
 extern runtime rt;
 
-/* Creates rt.registry in profile (borrowed) and installs it for the end of the
- * process, as Python runs atexit at shutdown. Returns 0 or an ATX_E code. */
-int runtime_open_registry(const atx_profile *profile);
+/* Creates rt.registry in profile (borrowed), its failures going to reporter, and
+ * installs it for the end of the process, as Python runs atexit at shutdown.
+ * Returns 0 or an ATX_E code. */
+int runtime_open_registry(const atx_profile *profile, atx_reporter reporter);
 
 #endif

@@ -28,7 +28,8 @@ const char *signal_name(int sig)
 static int signal_number(const char *name)
 {
     return strcmp(name, "SIGKILL") == 0 ? SIGKILL : strcmp(name, "SIGHUP") == 0 ? SIGHUP
-           : strcmp(name, "SIGUSR1") == 0 ? SIGUSR1 : SIGTERM;
+           : strcmp(name, "SIGUSR1") == 0 ? SIGUSR1 : strcmp(name, "SIGINT") == 0 ? SIGINT
+           : SIGTERM;
 }
 
 /* The C handler only notes the signal; the Python one runs afterwards, between
@@ -61,6 +62,8 @@ pyexc *kill_step(const step *s)
     int sig = signal_number(s->text);
     atx_failure *failure = NULL;
     atx_callable *python_handler = signal_handlers[sig];
+    if (python_handler == NULL && sig == SIGINT) /* Python's own handler for SIGINT */
+        return exc_new("KeyboardInterrupt", NULL, 0);
     if (python_handler == NULL) {
         atx_process_kill(sig);
         return exc_new("SystemError", "the signal did not end the process", 0);

@@ -3,11 +3,13 @@
 #include "steps.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "events.h"
 #include "fork.h"
 #include "multiproc.h"
 #include "objects.h"
+#include "pystack.h"
 #include "pyvalue.h"
 #include "runtime.h"
 #include "signals.h"
@@ -83,22 +85,47 @@ static pyexc *do_register(const step *s)
     return NULL;
 }
 
+/* call: REF(*args, **kwargs) from Python code. */
+static pyexc *call_step(const step *s)
+{
+    atx_args *args = pack(s);
+    pyexc *raised = object_call(object_for_ref(&s->target), args);
+    atx_args_free(args);
+    return raised;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec delay;
+    delay.tv_sec = ms / 1000;
+    delay.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&delay, NULL);
+}
+
 static pyexc *exec_step(const step *s, frame *f)
 {
     text t = {NULL, 0, 0};
     atx_failure *failure = NULL;
+    pyexc *raised;
     size_t count;
     int err;
     switch (s->op) {
     case OP_PRINT:
         text_add(&t, s->text);
-        out_line(&t);
+        if (s->to_stderr)
+            err_line(&t);
+        else
+            out_line(&t);
         return NULL;
     case OP_PRINT_ARGS:
+        if ((raised = pystack_need(call_text_levels(f->args))) != NULL)
+            return raised;
         call_text(&t, f->name, f->args);
         out_line(&t);
         return NULL;
     case OP_PRINT_EQ:
+        if ((raised = pystack_need(object_name_levels(f->other))) != NULL)
+            return raised;
         text_addf(&t, "%s.__eq__(", f->name);
         object_name(&t, f->other);
         text_add(&t, ")");
@@ -142,6 +169,11 @@ static pyexc *exec_step(const step *s, frame *f)
         return fork_step(s, f);
     case OP_PROCESS:
         return process_step(s);
+    case OP_CALL:
+        return call_step(s);
+    case OP_SLEEP:
+        sleep_ms(s->delay_ms);
+        return NULL;
     }
     return NULL;
 }
@@ -149,19 +181,24 @@ static pyexc *exec_step(const step *s, frame *f)
 pyexc *exec_steps(const steps *s, frame *f)
 {
     size_t i;
+    int n;
     for (i = 0; i < s->count; i++) {
         const step *st = &s->items[i];
-        pyexc *raised = exec_step(st, f);
-        if (raised != NULL && st->catch_) {
-            text t = {NULL, 0, 0};
-            text_add(&t, "caught ");
-            exc_text(&t, &raised->base);
-            out_line(&t);
-            atx_failure_release(&raised->base);
+        if (st->on_call != 0 && st->on_call != f->call_number)
             continue;
+        for (n = 0; n < st->repeat; n++) { /* compile.py: for, then try, around the step */
+            pyexc *raised = exec_step(st, f);
+            if (raised != NULL && st->catch_) {
+                text t = {NULL, 0, 0};
+                text_add(&t, "caught ");
+                exc_text(&t, &raised->base);
+                out_line(&t);
+                atx_failure_release(&raised->base);
+                continue;
+            }
+            if (raised != NULL || st->op == OP_RETURN)
+                return raised;
         }
-        if (raised != NULL || st->op == OP_RETURN)
-            return raised;
     }
     return NULL;
 }

@@ -20,6 +20,7 @@ typedef struct frame {
     const atx_args *args;      /* the call's arguments (handlers) */
     const atx_callable *other; /* __eq__'s operand */
     eq_result result;          /* __eq__'s return */
+    int call_number;           /* which call of its body this is (on_call); 0 elsewhere */
 } frame;
 
 /* Runs the steps in frame f until one raises (unless it catches) or returns;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pystack.h"
 #include "steps.h"
 
 typedef struct thread_run {
@@ -38,6 +39,7 @@ static void *thread_main(void *arg)
     struct timespec delay;
     delay.tv_sec = run->s->delay_ms / 1000;
     delay.tv_nsec = (long)(run->s->delay_ms % 1000) * 1000000L;
+    pystack_set_depth(4); /* threading's _bootstrap, _bootstrap_inner, run, the body */
     nanosleep(&delay, NULL);
     if (run->s->after_main)
         wait_for_main_to_end();
