@@ -31,7 +31,7 @@ def canonical(case: Case) -> Dict[str, Any]:
     def steps(items: Sequence[Step]) -> List[Dict[str, Any]]:
         return [{
             "op": step.op, "line": step.line, "serial": step.serial,
-            "text": step.text if step.op == "print" else None,
+            "text": step.text if step.op in ("print", "compute") else None,
             "exception": step.exc_type,
             "has_arg": step.arg is not NO_VALUE,
             "arg": None if step.arg is NO_VALUE else step.arg,
@@ -50,6 +50,9 @@ def canonical(case: Case) -> Dict[str, Any]:
             "stream": step.stream,
             "repeat": step.repeat,
             "on_call": step.on_call,
+            "if_other": step.if_other,
+            "extra_args": list(step.extra_args),
+            "func_keyword": step.func_keyword,
         } for step in items]
 
     def version(bound: Optional[Sequence[int]]) -> Optional[str]:

@@ -8,7 +8,8 @@ import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from oracle.casemodel import (BUILTINS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
+from oracle.casemodel import (BUILTINS, COMPUTATIONS, EQ_RESULTS, EVERY_OP_MODIFIERS,
+                              EXCEPTION_TYPES,
                               EXIT_PATHS, FIRST_WITH_START_METHODS, HANDLED_SIGNALS, KINDS,
                               MAX_CHILD_DEPTH, MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS,
                               SIGNALS, START_METHODS, STREAMS, Case, Handler, Ref, Step)
@@ -258,7 +259,8 @@ class _Loader:
             n.fail(op_node, "unknown operation '%s' (expected one of: %s)"
                    % (visible(op), ", ".join(OPS)))
         place, reads, modifiers = OPS[op]
-        if place != "any" and place != where:
+        if place != "any" and place != where and not (place == "body"
+                                                       and where in ("handler", "eq")):
             n.fail(op_node, "'%s' is not allowed in %s" % (op, where))
         for key, (kn, _) in extras.items():
             if key not in modifiers + EVERY_OP_MODIFIERS:
@@ -281,8 +283,8 @@ class _Loader:
                 step["ref"] = self.ref(value)
             else:
                 for key, (kn, _) in extras.items():
-                    if key != "catch":
-                        n.fail(kn, "'register: ~' (no callable) takes only catch")
+                    if key not in ("catch", "extra_args") + EVERY_OP_MODIFIERS:
+                        n.fail(kn, "'%s: ~' (no callable) takes only catch" % op)
         elif reads == "milliseconds":
             step["delay_ms"] = self.bounded(value, op, 0, 10000, "milliseconds")
         elif reads == "status":
@@ -311,7 +313,11 @@ class _Loader:
                 if self.min_version is None or self.min_version < FIRST_WITH_START_METHODS:
                     n.fail(extras["start"][0], "'start' needs versions {min: \"3.4\"} or later "
                                                "(2.7's multiprocessing has no start methods)")
-        elif reads == "eq-result":
+        elif reads == "computation":
+            step["text"] = self.choice(value, "compute", COMPUTATIONS)
+        elif reads == "return-value" and where == "handler":
+            step["arg"] = self.value(value, "return")
+        elif reads == "return-value":
             result = n.scalar(value)
             if isinstance(result, bool):
                 result = "true" if result else "false"
@@ -333,6 +339,19 @@ class _Loader:
         if "delay_ms" in extras:
             step["delay_ms"] = self.bounded(extras["delay_ms"][1], "delay_ms", 0, 10000,
                                             "milliseconds")
+        if "extra_args" in extras:
+            step["extra_args"] = tuple(self.value(item, "extra_args")
+                                       for item in n.sequence(extras["extra_args"][1],
+                                                              "extra_args"))
+        if "func_keyword" in extras:
+            step["func_keyword"] = n.boolean(extras["func_keyword"][1], "func_keyword")
+            if step["func_keyword"] and step.get("args"):
+                n.fail(extras["func_keyword"][0], "func_keyword takes no args (they would "
+                                                  "follow a keyword)")
+        if "if_other" in extras:
+            if where != "eq":
+                n.fail(extras["if_other"][0], "if_other is for the steps of an eq body")
+            step["if_other"] = n.text(extras["if_other"][1], "if_other")
         if "stream" in extras:
             step["stream"] = self.choice(extras["stream"][1], "stream", STREAMS)
         if "repeat" in extras:

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 KINDS = ("function", "method", "callable-object", "builtin")
-BUILTINS = ("print", "int")
+BUILTINS = ("print", "int", "len", "sys.exit")
+# compute: real operations that fail, each raising what CPython raises there.
+COMPUTATIONS = ("1 / 0", "1 // 0", "[][0]", "{}['k']", "int('x')", "None.missing", "1 + 'a'",
+                "len(1)")
 EXIT_PATHS = ("normal", "os-exit", "signal", "abort")
 START_METHODS = ("fork", "spawn", "forkserver")
 FIRST_WITH_START_METHODS = (3, 4)  # multiprocessing.get_context
@@ -33,12 +36,13 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "print_eq": ("eq", "none", ()),
     "raise": ("any", "exception", ("arg", "catch")),
     "exit": ("any", "optional-value", ("catch",)),
-    "register": ("any", "ref-or-null", ("args", "kwargs", "catch", "print_returned")),
-    "unregister": ("any", "ref", ("catch",)),
-    "run_exitfuncs": ("any", "none", ("catch",)),
-    "clear": ("any", "none", ("catch",)),
-    "ncallbacks": ("any", "none", ("catch",)),
-    "return": ("eq", "eq-result", ()),
+    "register": ("any", "ref-or-null", ("args", "kwargs", "catch", "print_returned",
+                                         "func_keyword")),
+    "unregister": ("any", "ref-or-null", ("catch", "extra_args")),
+    "run_exitfuncs": ("any", "none", ("catch", "extra_args")),
+    "clear": ("any", "none", ("catch", "extra_args")),
+    "ncallbacks": ("any", "none", ("catch", "extra_args")),
+    "return": ("body", "return-value", ()),
     "os_exit": ("any", "status", ()),
     "kill": ("any", "signal", ("catch",)),
     "abort": ("any", "none", ()),
@@ -48,10 +52,12 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "process": ("main", "process-steps", ("start",)),
     "call": ("any", "ref", ("args", "kwargs", "catch")),
     "sleep": ("any", "milliseconds", ()),
+    "compute": ("any", "computation", ("catch",)),
 }
 # Modifiers every operation takes: repeat (the step runs N times, each catching on its
-# own), and, in handler and eq bodies, on_call (the step runs only in the body's Nth call).
-EVERY_OP_MODIFIERS = ("repeat", "on_call")
+# own), in handler and eq bodies on_call (the step runs only in the body's Nth call), in
+# eq bodies if_other (only when the other object is the one named).
+EVERY_OP_MODIFIERS = ("repeat", "on_call", "if_other")
 # What a thread body may not do: end the process or raise on purpose (an exception
 # escaping a thread is printed by each version's threading module its own way).
 NOT_IN_THREADS = ("raise", "exit", "os_exit", "kill", "abort", "fork", "thread")
@@ -95,6 +101,9 @@ class Step:
     stream: str = "stdout"  # print
     repeat: int = 1
     on_call: int = 0  # 0: every call
+    if_other: Optional[str] = None  # eq bodies: the other object's name (as printed)
+    extra_args: Tuple[Any, ...] = ()  # atexit functions called with these too (wrong arity)
+    func_keyword: bool = False  # register: atexit.register(func=ref)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,9 @@ def block(steps: Sequence[Step], indent: str, name_expr: Any) -> List[str]:
                     + ["except BaseException as _error:", "    _caught(_error)"])
         if step.repeat != 1:
             body = ["for _repeat in range(%d):" % step.repeat] + ["    " + line for line in body]
+        if step.if_other is not None:
+            body = (["if _name(other) == %s:" % literal(step.if_other)]
+                    + ["    " + line for line in body])
         if step.on_call:
             body = ["if _call_number == %d:" % step.on_call] + ["    " + line for line in body]
         lines.extend(indent + line for line in body)
@@ -150,21 +153,26 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "register":
         if step.ref is None:
             return ["atexit.register()"]
-        call_args = ["_func"] + [literal(arg) for arg in step.args]
+        call_args = ["func=_func" if step.func_keyword else "_func"]
+        call_args += [literal(arg) for arg in step.args]
         call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
         lines = ["_func = %s" % ref_source(step.ref),
                  "_result = atexit.register(%s)" % ", ".join(call_args)]
         if step.print_returned:
             lines.append("_returned(_result, _func)")
         return lines
+    extra = [literal(arg) for arg in step.extra_args]  # arguments too many: a TypeError
     if op == "unregister":
-        return ["atexit.unregister(%s)" % ref_source(step.ref)]
+        given = ([] if step.ref is None else [ref_source(step.ref)]) + extra
+        return ["atexit.unregister(%s)" % ", ".join(given)]
     if op == "run_exitfuncs":
-        return ["atexit._run_exitfuncs()"]
+        return ["atexit._run_exitfuncs(%s)" % ", ".join(extra)]
     if op == "clear":
-        return ["atexit._clear()"]
+        return ["atexit._clear(%s)" % ", ".join(extra)]
     if op == "ncallbacks":
-        return ["print('ncallbacks ' + str(atexit._ncallbacks()))"]
+        return ["print('ncallbacks ' + str(atexit._ncallbacks(%s)))" % ", ".join(extra)]
+    if op == "compute":  # casemodel.COMPUTATIONS: each an expression that raises
+        return [step.text]
     if op == "os_exit":
         return ["import os", "os._exit(%d)" % step.arg]
     if op == "kill":
@@ -204,6 +212,8 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["_func = %s" % ref_source(step.ref), "_func(%s)" % ", ".join(call_args)]
     if op == "sleep":
         return ["import time", "time.sleep(%d / 1000.0)" % step.delay_ms]
+    if op == "return" and step.text is None:  # a handler's: the value is ignored
+        return ["return %s" % literal(step.arg)]
     if op == "return":
         return ["return %s" % EQ_RESULTS[step.text]]
     raise AssertionError("unhandled op %s" % op)

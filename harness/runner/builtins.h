@@ -1,4 +1,4 @@
-/* builtins.h - the builtins a case can register: print() and int(). */
+/* builtins.h - the builtins a case can register or call: print, int, len, sys.exit. */
 #ifndef RUNNER_BUILTINS_H
 #define RUNNER_BUILTINS_H
 
@@ -6,8 +6,18 @@
 
 #include "exceptions.h"
 
-/* Calls the builtin name ("print" or "int") with a pack of case values; returns
- * NULL, or the exception it raised (the caller owns it). */
-pyexc *builtin_call(const char *name, const atx_args *args);
+typedef struct builtin_spec {
+    const char *name;        /* as a case names it: "print", "int", "len", "sys.exit" */
+    const char *python_name; /* its __name__, as prints and events show it */
+    const char *repr;        /* repr(), e.g. "<built-in function print>" */
+    int is_class;            /* int is a class (its type's name is "type") */
+    /* Calls it with a pack of case values (NULL: none); returns NULL, or the
+     * exception it raised (the caller owns it), worded as the version words it. Its
+     * failures have no Python frame: no "Traceback" line of their own. */
+    pyexc *(*call)(const atx_args *args);
+} builtin_spec;
+
+/* The builtin a case names (casemodel.BUILTINS), or NULL. */
+const builtin_spec *builtin_find(const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "computations.h"
 #include "jsonread.h"
 
 #define FORMAT "atx-case/1"
@@ -100,7 +101,7 @@ static steps read_steps(reader *r, const char *where, json_t *json, int depth, p
 static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
     "run_exitfuncs", "clear", "ncallbacks", "return", "os_exit", "kill", "abort", "fork",
-    "on_signal", "thread", "process", "call", "sleep", NULL};
+    "on_signal", "thread", "process", "call", "sleep", "compute", NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT", NULL};
 static const char *const STREAMS[] = {"stdout", "stderr", NULL};
 static const char *const RESULTS[] = {"false", "true", "not-implemented", NULL}; /* eq_result */
@@ -108,28 +109,31 @@ static const char *const STARTS[] = {"fork", "spawn", "forkserver", NULL};
 
 static void read_step(reader *r, const char *where, json_t *json, int depth, place in, step *s)
 {
-    const char *op, *text, *exception, *signal, *result, *start, *stream;
-    json_t *text_j, *exception_j, *signal_j, *result_j, *start_j;
+    const char *op, *print_text, *exception, *signal, *result, *start, *stream;
+    json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra;
     json_t *arg, *target, *args, *kwargs, *child;
     json_int_t line, serial, delay_ms, repeat, on_call;
-    int has_arg, catch_, print_returned, daemon, after_main;
+    int has_arg, catch_, print_returned, daemon, after_main, func_keyword;
     char inner[WHERE_SIZE];
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:o, s:s, s:I, s:I}",
+           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
            "signal", &signal_j, "result", &result_j, "child", &child, "daemon", &daemon,
            "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j,
-           "stream", &stream, "repeat", &repeat, "on_call", &on_call);
-    text = jr_text_or_null(&r->j, where, text_j);
+           "stream", &stream, "repeat", &repeat, "on_call", &on_call, "if_other", &if_other_j,
+           "extra_args", &extra, "func_keyword", &func_keyword);
+    print_text = jr_text_or_null(&r->j, where, text_j);
     exception = jr_text_or_null(&r->j, where, exception_j);
     signal = jr_text_or_null(&r->j, where, signal_j);
     result = jr_text_or_null(&r->j, where, result_j);
     start = jr_text_or_null(&r->j, where, start_j);
     memset(s, 0, sizeof *s);
+    s->if_other = jr_copy(&r->j, jr_text_or_null(&r->j, where, if_other_j));
+    s->func_keyword = func_keyword;
     s->op = (step_op)jr_one_of(&r->j, where, op, OPS);
     if (line < 1 || line > 1 << 24 || serial < 1 || serial > 1 << 24)
         jr_fail(&r->j, where, "line and serial count from 1");
@@ -150,7 +154,9 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     s->exc_type = jr_copy(&r->j, exception);
     s->start = start == NULL ? NULL : STARTS[jr_one_of(&r->j, where, start, STARTS)];
     /* the model keeps a signal's name where print keeps its text */
-    s->text = jr_copy(&r->j, s->op == OP_KILL || s->op == OP_ON_SIGNAL ? signal : text);
+    s->text = jr_copy(&r->j, s->op == OP_KILL || s->op == OP_ON_SIGNAL ? signal : print_text);
+    if (s->op == OP_COMPUTE && (print_text == NULL || computation_find(print_text) == NULL))
+        jr_fail(&r->j, where, "'compute' names no known computation");
     if (signal != NULL)
         (void)jr_one_of(&r->j, where, signal, SIGNALS);
     if (result != NULL)
@@ -169,6 +175,14 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
         snprintf(inner, sizeof inner, "%.120s.args[%zu]", where, i);
         s->args[i] = read_value(r, inner, json_array_get(args, i), 0);
     }
+    if (!json_is_array(extra))
+        jr_fail(&r->j, where, "extra_args is a list");
+    s->nextra = json_array_size(extra);
+    s->extra_args = arena_alloc(r->j.mem, (s->nextra + 1) * sizeof *s->extra_args);
+    for (i = 0; i < s->nextra; i++) {
+        snprintf(inner, sizeof inner, "%.120s.extra_args[%zu]", where, i);
+        s->extra_args[i] = read_value(r, inner, json_array_get(extra, i), 0);
+    }
     s->nkwargs = json_array_size(kwargs);
     s->kwargs = arena_alloc(r->j.mem, (s->nkwargs + 1) * sizeof *s->kwargs);
     for (i = 0; i < s->nkwargs; i++) {
@@ -185,13 +199,14 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     /* what executing each operation relies on */
     if ((s->op == OP_PRINT && s->text == NULL) || (s->op == OP_RAISE && s->exc_type == NULL)
         || ((s->op == OP_KILL || s->op == OP_ON_SIGNAL) && s->text == NULL)
-        || ((s->op == OP_UNREGISTER || s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
-        || (s->op == OP_RETURN && result == NULL)
+        || ((s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
+        || (s->op == OP_RETURN && result == NULL && in == IN_EQ)
         || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT
                                      && s->arg.number >= 0 && s->arg.number <= 255)))
         jr_fail(&r->j, where, "'%s' lacks what it needs", op);
     if ((s->op == OP_PRINT_ARGS && in == IN_MAIN)
-        || ((s->op == OP_PRINT_EQ || s->op == OP_RETURN) && in != IN_EQ))
+        || (s->op == OP_PRINT_EQ && in != IN_EQ) || (s->op == OP_RETURN && in == IN_MAIN)
+        || (s->if_other != NULL && in != IN_EQ))
         jr_fail(&r->j, where, "'%s' is not allowed there", op);
 }
 
@@ -214,7 +229,7 @@ static steps read_steps(reader *r, const char *where, json_t *json, int depth, p
 }
 
 static const char *const KINDS[] = {"function", "method", "callable-object", "builtin", NULL};
-static const char *const BUILTINS[] = {"print", "int", NULL};
+static const char *const BUILTINS[] = {"print", "int", "len", "sys.exit", NULL};
 
 /* Handlers' names and kinds first, then their bodies: a body may name any handler. */
 static void read_handlers(reader *r, json_t *list)

@@ -28,7 +28,7 @@ typedef struct ref {
 typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
-    OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS, OP_CALL, OP_SLEEP
+    OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS, OP_CALL, OP_SLEEP, OP_COMPUTE
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -63,6 +63,10 @@ typedef struct step {
     int to_stderr;       /* print: to stderr, not stdout */
     int repeat;          /* how many times the step runs (1: once) */
     int on_call;         /* 0, or the only call of its body in which it runs */
+    const char *if_other; /* eq bodies: runs only when the other object has this name */
+    value *extra_args;   /* atexit functions: arguments given too many */
+    size_t nextra;
+    int func_keyword;    /* register: atexit.register(func=REF) */
 } step;
 
 typedef struct steps {

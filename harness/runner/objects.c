@@ -97,7 +97,8 @@ static pyobj *handler_object(const handler *h)
     else if (h->kind == KIND_CALLABLE_OBJECT)
         o = new_object(OBJ_CALLABLE_OBJECT, h->has_eq ? &OBJECT_EQ_TYPE : &OBJECT_TYPE);
     else
-        o = new_object(OBJ_BUILTIN, strcmp(h->builtin, "int") == 0 ? &INT_CLASS_TYPE : &BUILTIN_TYPE);
+        o = new_object(OBJ_BUILTIN, builtin_find(h->builtin)->is_class ? &INT_CLASS_TYPE
+                                                                        : &BUILTIN_TYPE);
     o->h = h;
     return o;
 }
@@ -126,7 +127,7 @@ void object_name(text *out, const atx_callable *callable)
     else if (o->kind == OBJ_METHOD)
         text_addf(out, "%s.%s", o->self->name, o->h->name);
     else if (o->kind == OBJ_BUILTIN)
-        text_add(out, o->h->builtin);
+        text_add(out, builtin_find(o->h->builtin)->python_name);
     else
         text_add(out, o->h->name);
 }
@@ -156,7 +157,7 @@ static int object_repr(const atx_callable *callable, char *buf, size_t size)
         text_addf(&t, "<__main__.%s_type object at %p>", o->h->name, (const void *)o);
         break;
     case OBJ_BUILTIN:
-        text_add(&t, strcmp(o->h->builtin, "int") == 0 ? "<class 'int'>" : "<built-in function print>");
+        text_add(&t, builtin_find(o->h->builtin)->repr);
         break;
     case OBJ_VALUE:
         value_repr(&t, o->val);
@@ -263,7 +264,7 @@ static int handler_call(atx_callable *self, const atx_args *args, atx_failure **
 
 static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
-    pyexc *raised = builtin_call(((pyobj *)self)->h->builtin, args);
+    pyexc *raised = builtin_find(((pyobj *)self)->h->builtin)->call(args);
     if (raised == NULL)
         return 0;
     *failure = &raised->base;

@@ -3,14 +3,17 @@
 #include "steps.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "computations.h"
 #include "events.h"
 #include "fork.h"
 #include "multiproc.h"
 #include "objects.h"
 #include "pystack.h"
 #include "pyvalue.h"
+#include "pywords.h"
 #include "runtime.h"
 #include "signals.h"
 #include "threads.h"
@@ -56,13 +59,35 @@ static atx_args *pack(const step *s)
     return args;
 }
 
+/* An atexit function called with the wrong number of arguments: NULL when it is
+ * given what it takes (takes_one: exactly one, else none), else its TypeError,
+ * after the AttributeError of a function the era lacks (the name is looked up
+ * first). */
+static pyexc *check_arity(const step *s, const char *function, int present, int takes_one)
+{
+    size_t count = s->nextra + (s->has_ref ? 1u : 0u);
+    text message = {NULL, 0, 0};
+    pyexc *e;
+    if (!present)
+        return missing(function);
+    if (count == (takes_one ? 1u : 0u))
+        return NULL;
+    text_addf(&message, pyword_format(takes_one ? W_ONE_ARGUMENT : W_NO_ARGUMENTS), function,
+              count);
+    e = type_error(text_str(&message));
+    text_free(&message);
+    return e;
+}
+
 static pyexc *do_register(const step *s)
 {
     atx_callable *returned = NULL;
     atx_callable *func;
     atx_args *args;
     int err;
-    if (!s->has_ref)
+    /* register(func=f): 2.7's Lib/atexit.py takes it; 3.x's C function takes func by
+     * position only, and so sees no argument */
+    if (!s->has_ref || (s->func_keyword && rt.major == 3))
         return type_error("register() takes at least 1 argument (0 given)");
     func = object_for_ref(&s->target);
     args = pack(s);
@@ -138,14 +163,22 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_REGISTER:
         return do_register(s);
     case OP_UNREGISTER:
+        if ((raised = check_arity(s, "unregister", atx_registry_profile(rt.registry)->has_unregister, 1)) != NULL)
+            return raised;
         err = atx_unregister(rt.registry, object_for_ref(&s->target), &failure);
         return raised_by(err, failure, "unregister");
-    case OP_RUN_EXITFUNCS:
+    case OP_RUN_EXITFUNCS: /* 2.7's is a Python function: the same message */
+        if ((raised = check_arity(s, "_run_exitfuncs", 1, 0)) != NULL)
+            return raised;
         err = atx_run(rt.registry, &failure);
         return raised_by(err, failure, "_run_exitfuncs");
     case OP_CLEAR:
+        if ((raised = check_arity(s, "_clear", atx_registry_profile(rt.registry)->has_clear, 0)) != NULL)
+            return raised;
         return raised_by(atx_clear(rt.registry), NULL, "_clear");
     case OP_NCALLBACKS:
+        if ((raised = check_arity(s, "_ncallbacks", atx_registry_profile(rt.registry)->has_ncallbacks, 0)) != NULL)
+            return raised;
         err = atx_ncallbacks(rt.registry, &count);
         if (err == 0) {
             text_addf(&t, "ncallbacks %zu", count);
@@ -174,8 +207,21 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_SLEEP:
         sleep_ms(s->delay_ms);
         return NULL;
+    case OP_COMPUTE:
+        return computation_raise(computation_find(s->text)); /* canonical.c checked it */
     }
     return NULL;
+}
+
+/* if_other: whether __eq__'s other object is the one named (prelude.py's _name). */
+static int other_is(const frame *f, const char *name)
+{
+    text t = {NULL, 0, 0};
+    int same;
+    object_name(&t, f->other);
+    same = strcmp(text_str(&t), name) == 0;
+    text_free(&t);
+    return same;
 }
 
 pyexc *exec_steps(const steps *s, frame *f)
@@ -185,6 +231,8 @@ pyexc *exec_steps(const steps *s, frame *f)
     for (i = 0; i < s->count; i++) {
         const step *st = &s->items[i];
         if (st->on_call != 0 && st->on_call != f->call_number)
+            continue;
+        if (st->if_other != NULL && !other_is(f, st->if_other))
             continue;
         for (n = 0; n < st->repeat; n++) { /* compile.py: for, then try, around the step */
             pyexc *raised = exec_step(st, f);
