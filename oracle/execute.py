@@ -1,6 +1,7 @@
 """Running one program as a real, isolated process: merged output, events, status, timeout."""
 
 import os
+import resource
 import select
 import selectors
 import signal
@@ -16,6 +17,10 @@ OUTPUT_CAP = 1 << 20  # bytes of merged output kept; the rest is counted, not st
 # UTF-8 text on every interpreter, 3.6 included, which in the C locale would refuse to
 # print anything beyond ASCII (3.7+ coerce the C locale to UTF-8 themselves, PEP 538).
 LOCALE = {"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+# The address space an oracle program may take: a CPython needs tens of MiB, and one
+# that runs away (3.13.0's unbounded recursion, gh-132744) dies of it in about a second
+# instead of taking the machine's memory until the timeout.
+ORACLE_MEMORY = 1 << 30
 
 
 @dataclass
@@ -47,10 +52,11 @@ def ended(returncode: int) -> str:
 
 
 def run(command: List[str], timeout: float = DEFAULT_TIMEOUT, cwd: Optional[str] = None,
-        events_arg: bool = True) -> Outcome:
+        events_arg: bool = True, memory: Optional[int] = None) -> Outcome:
     """Runs command (plus the events descriptor number as its last argument when
-    events_arg) in its own session, stdin closed, stdout and stderr on one pipe.
-    On timeout the whole process group is killed."""
+    events_arg) in its own session, stdin closed, stdout and stderr on one pipe,
+    with at most memory bytes of address space when given (set as it starts, so that
+    what it starts inherits it). On timeout the whole process group is killed."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as events:
         fd = events.fileno()
@@ -58,11 +64,22 @@ def run(command: List[str], timeout: float = DEFAULT_TIMEOUT, cwd: Optional[str]
         process = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, pass_fds=(fd,), cwd=cwd,
                                    env=dict(os.environ, **LOCALE), start_new_session=True)
+        if memory is not None:
+            _limit_memory(process.pid, memory)
         output, truncated, timed_out = _collect(process, timeout)
         events.seek(0)
         event_text = events.read(OUTPUT_CAP).decode("utf-8", "replace")
     return Outcome(full, output, event_text, None if timed_out else process.returncode,
                    timed_out, truncated, time.monotonic() - started)
+
+
+def _limit_memory(pid: int, memory: int) -> None:
+    """RLIMIT_AS of a process just started (a preexec hook would cost every run a full
+    fork of the harness); one that has already ended needs none."""
+    try:
+        resource.prlimit(pid, resource.RLIMIT_AS, (memory, memory))
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _collect(process: "subprocess.Popen[bytes]", timeout: float):

@@ -13,6 +13,7 @@ import os
 import select
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from typing import List, Optional, Tuple
@@ -22,6 +23,11 @@ from oracle.execute import Outcome
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyodide")
 RUNNER = os.path.join(HERE, "runner.mjs")
 START_TIMEOUT = 60.0
+# What Pyodide prints when its WebAssembly stack overflows before Python's recursion limit
+# (it then cannot go on): pyodide/pyodide#2840.
+STACK_OVERFLOW = "RangeError: Maximum call stack size exceeded"
+STACK_OVERFLOW_ISSUE = "https://github.com/pyodide/pyodide/issues/2840"
+STDERR_KEPT = 16 << 20  # of node's stderr, read when it dies
 
 
 def available() -> Tuple[bool, str]:
@@ -54,6 +60,7 @@ class PyodideOracle:
         so a run whose results all come from the cache never starts it."""
         self._lock = threading.Lock()
         self._process: Optional["subprocess.Popen[str]"] = None
+        self._stderr = None  # what node writes there: read when it dies
         self.version: Tuple[int, int, int] = installed_version()
 
     @functools.cached_property
@@ -73,8 +80,9 @@ class PyodideOracle:
         return "%d.%d" % self.version[:2]
 
     def _start(self) -> None:
+        self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(["node", RUNNER], cwd=HERE, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=self._stderr,
                                          text=True, start_new_session=True)
         ready = self._read_line(START_TIMEOUT)
         if ready is None or "ready" not in ready:
@@ -102,6 +110,24 @@ class PyodideOracle:
                 pass
             self._process.wait()
             self._process = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    def _died(self) -> str:
+        """Why node ended of itself (its status and the end of what it wrote on stderr),
+        or "" while it still runs."""
+        assert self._process is not None and self._stderr is not None
+        status = self._process.poll()
+        if status is None:
+            return ""
+        self._stderr.seek(0)
+        lines = self._stderr.read(STDERR_KEPT).decode("utf-8", "replace").strip().splitlines()
+        # the cause, not the runtime's own source, which a fatal error prints too
+        errors = [line.strip() for line in lines if "Error" in line and len(line) < 300]
+        return "node ended (%s)%s" % (
+            "status %d" % status if status >= 0 else "signal %d" % -status,
+            ": " + "; ".join(errors[:3]) if errors else "")
 
     def command(self, program: str) -> List[str]:
         """What reproduces a run by hand: the runner reads the request on stdin."""
@@ -122,9 +148,18 @@ class PyodideOracle:
             self._process.stdin.flush()
             reply = self._read_line(timeout)
             seconds = time.monotonic() - started
-            if reply is None:  # hung or crashed: restart for the next program
+            if reply is None:  # hung or died: restart for the next program
+                died = self._died()
+                stack = STACK_OVERFLOW in died
                 self.close()
-                return Outcome(self.command(program), "", "", None, True, False, seconds)
+                outcome = Outcome(self.command(program), "", "", None, not died, False, seconds)
+                if stack:  # a limit of Pyodide's, not a verdict
+                    outcome.not_applicable = ("Pyodide's WebAssembly stack overflows before "
+                                              "Python's recursion limit, and the runtime dies "
+                                              "(%s)" % STACK_OVERFLOW_ISSUE)
+                elif died:
+                    outcome.error = "the Pyodide runtime died: %s" % died
+                return outcome
             outcome = Outcome(self.command(program), reply["output"], reply["events"], 0,
                               False, False, seconds)
             outcome.not_applicable = "" if reply["applicable"] else reply["reason"]

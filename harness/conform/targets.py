@@ -5,13 +5,13 @@ import os
 import shlex
 import shutil
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from harness.conform.cache import file_digest, file_identity
 from oracle import canonical
 from oracle.casemodel import Case
 from oracle.compile import compile_case
-from oracle.execute import Outcome, run
+from oracle.execute import ORACLE_MEMORY, Outcome, run
 from oracle.interpreters import Interpreter
 from oracle.pyodide import PyodideOracle
 
@@ -91,7 +91,7 @@ class Python:
         return self.interpreter.command(self.program_path(case, workdir))
 
     def run(self, case: Case, workdir: str, timeout: float) -> Outcome:
-        return run_program(self.command(case, workdir), case, workdir, timeout)
+        return run_program(self.command(case, workdir), case, workdir, timeout, ORACLE_MEMORY)
 
 
 class Pyodide:
@@ -156,9 +156,11 @@ class ThirdParty:
         return run_program(self.command(case, workdir), case, workdir, timeout)
 
 
-def run_program(command: List[str], case: Case, workdir: str, timeout: float) -> Outcome:
+def run_program(command: List[str], case: Case, workdir: str, timeout: float,
+                memory: Optional[int] = None) -> Outcome:
     """Runs command on the program write_program() left in workdir, from its folder."""
-    return run(command, timeout, cwd=os.path.dirname(Python.program_path(case, workdir)))
+    return run(command, timeout, cwd=os.path.dirname(Python.program_path(case, workdir)),
+               memory=memory)
 
 
 def write_program(case: Case, workdir: str) -> str:
