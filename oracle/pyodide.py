@@ -114,6 +114,10 @@ class PyodideOracle:
             self._stderr.close()
             self._stderr = None
 
+    def _at_end_of_output(self) -> bool:
+        assert self._process is not None and self._process.stdout is not None
+        return bool(select.select([self._process.stdout], [], [], 0)[0])
+
     def _died(self) -> str:
         """Why node ended of itself (its status and the end of what it wrote on stderr),
         or "" while it still runs."""
@@ -149,6 +153,11 @@ class PyodideOracle:
             reply = self._read_line(timeout)
             seconds = time.monotonic() - started
             if reply is None:  # hung or died: restart for the next program
+                if self._at_end_of_output():  # it is ending: give it time to be reaped
+                    try:
+                        self._process.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        pass
                 died = self._died()
                 stack = STACK_OVERFLOW in died
                 self.close()

@@ -49,3 +49,15 @@ def test_a_hang_is_a_timeout_and_the_next_program_still_runs(oracle, tmp_path):
     assert hung.timed_out
     after = oracle.run(program(tmp_path, "after.py", "print('alive')\n"), 60)
     assert after.output == "alive\n"
+
+
+def test_a_runtime_that_dies_is_not_a_hang_and_the_next_program_still_runs(oracle, tmp_path):
+    # an __eq__ recursing through == overflows Pyodide's WebAssembly stack before
+    # Python's recursion limit: the runtime dies (pyodide/pyodide#2840)
+    code = ("class E(object):\n    def __eq__(self, other):\n        return E() == other\n"
+            "try:\n    E() == 1\nexcept RecursionError:\n    print('caught')\n")
+    died = oracle.run(program(tmp_path, "deep.py", code), 30)
+    assert not died.timed_out and died.seconds < 30
+    assert pyodide.STACK_OVERFLOW_ISSUE in died.not_applicable
+    after = oracle.run(program(tmp_path, "after.py", "print('alive')\n"), 60)
+    assert after.output == "alive\n"
