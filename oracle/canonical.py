@@ -70,7 +70,11 @@ def canonical(case: Case) -> Dict[str, Any]:
         "objects": [{"name": name, "class": cls} for name, cls in case.objects.items()],
         "handlers": [{
             "name": h.name, "kind": h.kind, "line": h.line, "class": h.cls,
-            "builtin": h.builtin, "quiet": h.quiet, "body": steps(h.body),
+            "builtin": h.builtin, "quiet": h.quiet,
+            "params": None if h.params is None else [
+                {"name": p.name, "has_default": p.default is not NO_VALUE,
+                 "default": None if p.default is NO_VALUE else p.default} for p in h.params],
+            "varargs": h.varargs, "varkw": h.varkw, "body": steps(h.body),
             "eq": None if h.eq is None else steps(h.eq),
         } for h in case.handlers.values()],
         "module": steps(case.module),

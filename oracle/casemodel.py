@@ -107,6 +107,13 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Param:
+    """A parameter of a fixed signature; default NO_VALUE: none."""
+    name: str
+    default: Any = NO_VALUE
+
+
+@dataclass(frozen=True)
 class Handler:
     name: str
     kind: str
@@ -116,6 +123,9 @@ class Handler:
     cls: Optional[str] = None
     builtin: Optional[str] = None
     quiet: bool = False  # logs no call or eq events: its frames are its own alone
+    params: Optional[Tuple[Param, ...]] = None  # a fixed signature; None: (*args, **kwargs)
+    varargs: Optional[str] = None  # with params: *NAME
+    varkw: Optional[str] = None    # with params: **NAME
 
 
 @dataclass

@@ -77,12 +77,28 @@ def process_body(step: Step) -> str:
 
 def function(handler: Handler, indent: str, self_param: str, name_expr: str,
              count_key: str = "") -> List[str]:
-    lines = ["%sdef %s(%s*args, **kwargs):" % (indent, handler.name, self_param)]
+    lines = ["%sdef %s(%s):" % (indent, handler.name, self_param + signature(handler))]
+    if handler.params is not None:  # what print_args and the event show: the bound values
+        bound = "(%s)" % "".join(param.name + ", " for param in handler.params)
+        lines += ["%s    args = %s%s" % (indent, bound, " + " + handler.varargs
+                                        if handler.varargs else ""),
+                  "%s    kwargs = %s" % (indent, handler.varkw or "{}")]
     if not handler.quiet:
         lines.append("%s    _event('call ' + _call_text(%s, args, kwargs))" % (indent, name_expr))
     lines += counting(handler.body, indent + "    ", count_key or handler.name)
     lines += block(handler.body, indent + "    ", name_expr)
     return lines if len(lines) > 1 else lines + [indent + "    pass"]
+
+
+def signature(handler: Handler) -> str:
+    """The parameters after self: (*args, **kwargs), or the handler's fixed ones."""
+    if handler.params is None:
+        return "*args, **kwargs"
+    names = [param.name if param.default is NO_VALUE
+             else "%s=%s" % (param.name, literal(param.default)) for param in handler.params]
+    names += ["*" + handler.varargs] if handler.varargs else []
+    names += ["**" + handler.varkw] if handler.varkw else []
+    return ", ".join(names)
 
 
 def counting(body: Sequence[Step], indent: str, key: str) -> List[str]:
@@ -97,7 +113,9 @@ def callable_object(handler: Handler) -> List[str]:
     lines = ["class %s_type(object):" % name,
              "    _atx_name = %s" % literal(name)]
     lines += function(Handler("__call__", "method", handler.line, handler.body,
-                              quiet=handler.quiet), "    ", "self, ", literal(name), name)
+                              quiet=handler.quiet, params=handler.params,
+                              varargs=handler.varargs, varkw=handler.varkw),
+                      "    ", "self, ", literal(name), name)
     if handler.eq is not None:
         lines.append("    def __eq__(self, other):")
         if not handler.quiet:

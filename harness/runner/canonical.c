@@ -231,6 +231,41 @@ static steps read_steps(reader *r, const char *where, json_t *json, int depth, p
 static const char *const KINDS[] = {"function", "method", "callable-object", "builtin", NULL};
 static const char *const BUILTINS[] = {"print", "int", "len", "sys.exit", NULL};
 
+/* A fixed signature: names, the defaults of the last ones, *NAME and **NAME. */
+static void read_params(reader *r, const char *where, json_t *list, json_t *varargs,
+                        json_t *varkw, handler *h)
+{
+    size_t i;
+    h->varargs = jr_copy(&r->j, jr_text_or_null(&r->j, where, varargs));
+    h->varkw = jr_copy(&r->j, jr_text_or_null(&r->j, where, varkw));
+    h->has_params = !json_is_null(list);
+    if (!h->has_params) {
+        if (h->varargs != NULL || h->varkw != NULL)
+            jr_fail(&r->j, where, "varargs and varkw need params");
+        return;
+    }
+    if (!json_is_array(list) || h->kind == KIND_BUILTIN)
+        jr_fail(&r->j, where, "params is a list (not for a builtin) or null");
+    h->nparams = json_array_size(list);
+    h->params = arena_alloc(r->j.mem, (h->nparams + 1) * sizeof *h->params);
+    h->defaults = arena_alloc(r->j.mem, (h->nparams + 1) * sizeof *h->defaults);
+    for (i = 0; i < h->nparams; i++) {
+        const char *name;
+        int has_default;
+        json_t *default_value;
+        jr_unpack(&r->j, where, json_array_get(list, i), "{s:s, s:b, s:o}", "name", &name,
+                  "has_default", &has_default, "default", &default_value);
+        h->params[i] = jr_copy(&r->j, name);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(h->params[k], name) == 0)
+                jr_fail(&r->j, where, "parameter '%s' named twice", name);
+        if (has_default)
+            h->defaults[h->ndefaults++] = read_value(r, where, default_value, 0);
+        else if (h->ndefaults > 0)
+            jr_fail(&r->j, where, "a parameter without a default follows one with");
+    }
+}
+
 /* Handlers' names and kinds first, then their bodies: a body may name any handler. */
 static void read_handlers(reader *r, json_t *list)
 {
@@ -244,12 +279,14 @@ static void read_handlers(reader *r, json_t *list)
         handler *h = &r->c->handlers[i];
         const char *name, *kind, *cls, *builtin;
         json_int_t line;
-        json_t *body, *eq, *cls_j, *builtin_j;
+        json_t *body, *eq, *cls_j, *builtin_j, *params, *varargs, *varkw;
         snprintf(where, sizeof where, "handlers[%zu]", i);
         jr_unpack(&r->j, where, json_array_get(list, i),
-                  "{s:s, s:s, s:I, s:o, s:o, s:b, s:o, s:o}", "name", &name, "kind", &kind,
-                  "line", &line, "class", &cls_j, "builtin", &builtin_j, "quiet", &h->quiet,
+                  "{s:s, s:s, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "name", &name,
+                  "kind", &kind, "line", &line, "class", &cls_j, "builtin", &builtin_j,
+                  "quiet", &h->quiet, "params", &params, "varargs", &varargs, "varkw", &varkw,
                   "body", &body, "eq", &eq);
+        read_params(r, where, params, varargs, varkw, h);
         cls = jr_text_or_null(&r->j, where, cls_j);
         builtin = jr_text_or_null(&r->j, where, builtin_j);
         h->name = jr_copy(&r->j, name);

@@ -85,6 +85,12 @@ typedef struct handler {
     const char *cls;       /* method */
     const char *builtin;   /* builtin: "print" or "int" */
     int quiet;             /* logs no call or eq event */
+    int has_params;        /* a fixed signature (else *args, **kwargs) */
+    const char **params;   /* its names, self not included */
+    value *defaults;       /* the defaults of the last ndefaults params */
+    size_t nparams, ndefaults;
+    const char *varargs;   /* *NAME, or NULL */
+    const char *varkw;     /* **NAME, or NULL */
 } handler;
 
 typedef struct object_decl {

@@ -14,6 +14,7 @@
 #include "pystack.h"
 #include "pyvalue.h"
 #include "runtime.h"
+#include "signature.h"
 #include "steps.h"
 
 /* A Python object of a case: every one is a libatx callable (first member). */
@@ -228,6 +229,25 @@ static int fail_from_frame(pyexc *raised, atx_failure **failure)
     return -1;
 }
 
+/* A fixed signature's binding (signature.h), the function named as CPython names it:
+ * co_name, and __qualname__ (Box.close, e_type.__call__). */
+static pyexc *bind_call(const pyobj *o, const atx_args *args, atx_args **bound)
+{
+    text qualname = {NULL, 0, 0};
+    const char *name = o->kind == OBJ_CALLABLE_OBJECT ? "__call__" : o->h->name;
+    pyexc *raised;
+    if (o->kind == OBJ_METHOD)
+        text_addf(&qualname, "%s.%s", o->self->cls, name);
+    else if (o->kind == OBJ_CALLABLE_OBJECT)
+        text_addf(&qualname, "%s_type.%s", o->h->name, name);
+    else
+        text_add(&qualname, name);
+    raised = signature_bind(o->h, name, text_str(&qualname), o->kind != OBJ_FUNCTION, args,
+                            bound);
+    text_free(&qualname);
+    return raised;
+}
+
 static int handler_call(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
     pyobj *o = (pyobj *)self;
@@ -235,14 +255,24 @@ static int handler_call(atx_callable *self, const atx_args *args, atx_failure **
     text event = {NULL, 0, 0};
     frame f;
     int through;
-    pyexc *raised = enter_frame(LEVEL_C_CALL, &through);
-    if (raised != NULL) {
+    atx_args *bound = NULL;
+    pyexc *raised = o->h->has_params ? bind_call(o, args, &bound) : NULL;
+    if (raised != NULL) { /* before its frame exists */
+        python_caller = 0;
+        *failure = &raised->base;
+        return -1;
+    }
+    if (bound != NULL) /* what the body sees as args and kwargs */
+        args = bound;
+    if ((raised = enter_frame(LEVEL_C_CALL, &through)) != NULL) {
+        atx_args_free(bound);
         *failure = &raised->base;
         return -1;
     }
     /* its first line logs the call: _event('call ' + _call_text(...)) */
     if (!o->h->quiet && (raised = pystack_need(call_text_levels(args))) != NULL) {
         leave_frame(LEVEL_C_CALL, through);
+        atx_args_free(bound);
         return fail_from_frame(raised, failure);
     }
     object_name(&name, self);
@@ -258,6 +288,7 @@ static int handler_call(atx_callable *self, const atx_args *args, atx_failure **
     f.call_number = count_call(o->h, 0);
     raised = exec_steps(&o->h->body, &f);
     text_free(&name);
+    atx_args_free(bound);
     leave_frame(LEVEL_C_CALL, through);
     return raised == NULL ? 0 : fail_from_frame(raised, failure);
 }

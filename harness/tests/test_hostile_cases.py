@@ -28,6 +28,7 @@ import yaml
 
 from harness.tests.support import CASES, REPO, RUNNER
 from oracle import casefile
+from oracle.yamlnodes import CaseError
 
 NOBODY = 65534
 AS_NOBODY = os.geteuid() == 0
@@ -858,7 +859,7 @@ def test_wrong_types_everywhere_are_errors_with_a_line(tmp_path):
                 label = "%s: %s = %r" % (case_id, "/".join(map(str, where)), wrong)
                 try:
                     casefile.load(path, root, clauses)
-                except casefile.CaseError as error:
+                except CaseError as error:
                     lines = written.count("\n") + 1
                     if not (error.path == path and 1 <= error.line <= lines
                             and str(error).startswith("%s:%d: " % (path, error.line))):

@@ -1,0 +1,200 @@
+"""Reading the steps of a case (the step reader of casefile.py's loader): one operation and
+its modifiers each, checked against the language's table (casemodel.OPS)."""
+
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+from oracle.casemodel import (COMPUTATIONS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
+                              FIRST_WITH_START_METHODS, HANDLED_SIGNALS, MAX_CHILD_DEPTH,
+                              MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS, SIGNALS,
+                              START_METHODS, STREAMS, Ref, Step)
+from oracle.yamlnodes import Mapping, Node, Nodes, Scalar, visible
+
+NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
+KEYWORDS = (
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "exec", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "nonlocal", "not", "or", "pass", "print", "raise", "return", "try", "while", "with",
+    "yield",
+)
+
+
+class StepReader:
+    """Reads steps; the loader that mixes it in has nodes, refs (every reference read,
+    checked once the handlers are known), serials and min_version."""
+    nodes: Nodes
+    refs: List[Tuple[Ref, Node]]
+    serials: int
+    min_version: Optional[Tuple[int, int]]
+
+    def check_name(self, node: Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
+        if not pattern.match(name):
+            self.nodes.fail(node, "%s must match %s" % (what, pattern.pattern[:-2]))
+
+    def check_free(self, node: Node, name: str, reserved: Tuple[str, ...],
+                   defines: bool = True) -> None:
+        """A name the generated program can use without breaking (cases/README.md); a name
+        it defines must not end in _type either (callable objects' classes do)."""
+        if name in reserved or defines and name.endswith("_type"):
+            self.nodes.fail(node, "'%s' is reserved (a Python keyword or builtin, or a name the "
+                                  "generated program uses)" % name)
+
+    def choice(self, node: Node, what: str, allowed: Tuple[str, ...]) -> str:
+        value = self.nodes.scalar(node)
+        if value not in allowed:
+            self.nodes.fail(node, "%s takes one of: %s" % (what, ", ".join(allowed)))
+        return value
+
+    def steps(self, node: Node, what: str, where: str, depth: int = 0) -> Tuple[Step, ...]:
+        if depth > MAX_CHILD_DEPTH:
+            self.nodes.fail(node, "fork, thread and process steps nested more than %d deep"
+                            % MAX_CHILD_DEPTH)
+        return tuple(self.step(item, where, depth) for item in self.nodes.sequence(node, what))
+
+    def value(self, node: Node, what: str) -> Any:
+        return self.nodes.value(node, what, limit=MAX_VALUE_DEPTH)
+
+    def step(self, node: Node, where: str, depth: int) -> Step:
+        n = self.nodes
+        if isinstance(node, Scalar):
+            op, op_node, value, extras = n.text(node, "a step"), node, None, {}
+        else:
+            items = n.mapping(node, "a step")
+            ops = [item for item in items if item[0] in OPS]
+            if len(ops) != 1:
+                n.fail(node, "a step has exactly one operation (%s)" % ", ".join(OPS))
+            op, op_node, value = ops[0]
+            extras = {key: (kn, v) for key, kn, v in items if key != op}
+        if op not in OPS:
+            n.fail(op_node, "unknown operation '%s' (expected one of: %s)"
+                   % (visible(op), ", ".join(OPS)))
+        place, reads, modifiers = OPS[op]
+        if place != "any" and place != where and not (place == "body"
+                                                       and where in ("handler", "eq")):
+            n.fail(op_node, "'%s' is not allowed in %s" % (op, where))
+        for key, (kn, _) in extras.items():
+            if key not in modifiers + EVERY_OP_MODIFIERS:
+                n.fail(kn, "'%s' does not take '%s' (it takes: %s)" % (
+                    op, visible(key), ", ".join(modifiers + EVERY_OP_MODIFIERS)))
+        if value is None and reads not in ("none", "optional-value"):
+            n.fail(op_node, "'%s' needs a value" % op)
+        if value is not None and reads == "none" and not n.is_null(value):
+            n.fail(value, "'%s' takes no value" % op)
+        self.serials += 1
+        step: Dict[str, Any] = {"op": op, "line": op_node.line, "serial": self.serials}
+        if reads == "text":
+            step["text"] = n.text(value, op)
+        elif reads == "exception":
+            step["exc_type"] = self.choice(value, "raise", EXCEPTION_TYPES)
+        elif reads == "optional-value" and value is not None:
+            step["arg"] = n.scalar(value)
+        elif reads in ("ref", "ref-or-null"):
+            if not (reads == "ref-or-null" and n.is_null(value)):
+                step["ref"] = self.ref(value)
+            else:
+                for key, (kn, _) in extras.items():
+                    if key not in ("catch", "extra_args") + EVERY_OP_MODIFIERS:
+                        n.fail(kn, "'%s: ~' (no callable) takes only catch" % op)
+        elif reads == "milliseconds":
+            step["delay_ms"] = self.bounded(value, op, 0, 10000, "milliseconds")
+        elif reads == "status":
+            status = n.scalar(value)
+            if not isinstance(status, int) or isinstance(status, bool) or not 0 <= status <= 255:
+                n.fail(value, "'%s' takes an exit status from 0 to 255" % op)
+            step["arg"] = status
+        elif reads == "signal":
+            step["text"] = self.choice(value, "kill", SIGNALS)
+        elif reads == "handled-signal":
+            step["text"] = self.choice(value, "on_signal", HANDLED_SIGNALS)
+            if "handler" not in extras:
+                n.fail(op_node, "'on_signal' needs 'handler' (what the signal calls)")
+            step["ref"] = self.ref(extras["handler"][1])
+        elif reads == "thread-steps":
+            step["child"] = self.steps(value, "thread", "thread", depth + 1)
+            for inner in step["child"]:
+                if inner.op in NOT_IN_THREADS:
+                    n.fail(None, "'%s' is not allowed in a thread" % inner.op, inner.line)
+        elif reads == "child-steps":
+            step["child"] = self.steps(value, "fork", "main", depth + 1)
+        elif reads == "process-steps":
+            step["child"] = self.steps(value, "process", "process", depth + 1)
+            if "start" in extras:
+                step["start"] = self.choice(extras["start"][1], "start", START_METHODS)
+                if self.min_version is None or self.min_version < FIRST_WITH_START_METHODS:
+                    n.fail(extras["start"][0], "'start' needs versions {min: \"3.4\"} or later "
+                                               "(2.7's multiprocessing has no start methods)")
+        elif reads == "computation":
+            step["text"] = self.choice(value, "compute", COMPUTATIONS)
+        elif reads == "return-value" and where == "handler":
+            step["arg"] = self.value(value, "return")
+        elif reads == "return-value":
+            result = n.scalar(value)
+            if isinstance(result, bool):
+                result = "true" if result else "false"
+            if result not in EQ_RESULTS:
+                n.fail(value, "return takes one of: %s" % ", ".join(EQ_RESULTS))
+            step["text"] = result
+        if "arg" in extras:
+            step["arg"] = n.scalar(extras["arg"][1])
+        if "args" in extras:
+            step["args"] = tuple(self.value(item, "args")
+                                 for item in n.sequence(extras["args"][1], "args"))
+        if "kwargs" in extras:
+            kwargs = []
+            for key, kn, v in n.mapping(extras["kwargs"][1], "kwargs"):
+                self.check_name(kn, key, NAME_RE, "a keyword")
+                self.check_free(kn, key, KEYWORDS, defines=False)
+                kwargs.append((key, self.value(v, "kwargs")))
+            step["kwargs"] = tuple(kwargs)
+        if "delay_ms" in extras:
+            step["delay_ms"] = self.bounded(extras["delay_ms"][1], "delay_ms", 0, 10000,
+                                            "milliseconds")
+        if "extra_args" in extras:
+            step["extra_args"] = tuple(self.value(item, "extra_args")
+                                       for item in n.sequence(extras["extra_args"][1],
+                                                              "extra_args"))
+        if "func_keyword" in extras:
+            step["func_keyword"] = n.boolean(extras["func_keyword"][1], "func_keyword")
+            if step["func_keyword"] and step.get("args"):
+                n.fail(extras["func_keyword"][0], "func_keyword takes no args (they would "
+                                                  "follow a keyword)")
+        if "if_other" in extras:
+            if where != "eq":
+                n.fail(extras["if_other"][0], "if_other is for the steps of an eq body")
+            step["if_other"] = n.text(extras["if_other"][1], "if_other")
+        if "stream" in extras:
+            step["stream"] = self.choice(extras["stream"][1], "stream", STREAMS)
+        if "repeat" in extras:
+            step["repeat"] = self.bounded(extras["repeat"][1], "repeat", 0, MAX_REPEAT, "times")
+        if "on_call" in extras:
+            if where not in ("handler", "eq"):
+                n.fail(extras["on_call"][0], "on_call is for the steps of a handler or eq body")
+            step["on_call"] = self.bounded(extras["on_call"][1], "on_call", 1, MAX_REPEAT,
+                                           "the number of a call")
+        for flag in ("catch", "print_returned", "daemon", "after_main"):
+            if flag in extras:
+                step[flag] = n.boolean(extras[flag][1], flag)
+        if step.get("after_main") and step.get("daemon"):
+            n.fail(extras["after_main"][0], "after_main needs a non-daemon thread (a daemon "
+                                            "thread may never run once main has ended)")
+        return Step(**step)
+
+    def bounded(self, node: Node, what: str, low: int, high: int, unit: str) -> int:
+        number = self.nodes.scalar(node)
+        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+            self.nodes.fail(node, "%s takes %s from %d to %d" % (what, unit, low, high))
+        return number
+
+    def ref(self, node: Node) -> Ref:
+        n = self.nodes
+        if isinstance(node, Mapping):
+            items = n.mapping(node, "a reference")
+            if len(items) != 1 or items[0][0] != "value":
+                n.fail(node, "a reference is a handler name, OBJECT.METHOD or {value: V}")
+            ref = Ref(value=self.value(items[0][2], "value"))
+        else:
+            text = n.text(node, "a reference")
+            obj, _, meth = text.rpartition(".")
+            ref = Ref(handler=meth, obj=obj or None)
+        self.refs.append((ref, node))
+        return ref
