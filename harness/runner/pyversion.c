@@ -16,8 +16,10 @@ typedef struct era {
 static const era ERAS[] = {
     {.major = 2, .first_minor = 7, .last_minor = 7,
      .facts = {.name = "2.7", .missing_function = MISSING_2, .default_start = START_FORK,
-               .recursion_error = "RuntimeError", .c_call_levels = 1}},
-    {.major = 3, .first_minor = 0, .last_minor = 7, .facts = {.name = "3.0-3.7", PY3, .c_call_levels = 1}},
+               .recursion_error = "RuntimeError", .c_call_levels = 1,
+               .thread_report_blank_line = 1}},
+    {.major = 3, .first_minor = 0, .last_minor = 7, .facts = {.name = "3.0-3.7", PY3, .c_call_levels = 1,
+                                                                    .thread_report_blank_line = 1}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
     {.major = 3, .first_minor = 8, .last_minor = 8,
      .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1}},
@@ -28,15 +30,17 @@ static const era ERAS[] = {
     /* bpo-42639: failures go to the unraisable hook. */
     {.major = 3, .first_minor = 10, .last_minor = 12,
      .facts = {.name = "3.10-3.12", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
-               .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1}},
+               .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1,
+               .thread_name_target = 1}},
     /* The recursion limit counts Python frames only. */
     {.major = 3, .first_minor = 13, .last_minor = 13,
      .facts = {.name = "3.13", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
-               .traceback_from_frame = 1}},
+               .traceback_from_frame = 1, .thread_name_target = 1}},
     /* gh-84559: multiprocessing starts by forkserver on Linux. */
     {.major = 3, .first_minor = 14, .last_minor = 14,
      .facts = {.name = "3.14", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
-               .traceback_from_frame = 1, .default_start = START_FORKSERVER}},
+               .traceback_from_frame = 1, .default_start = START_FORKSERVER,
+               .thread_name_target = 1}},
 };
 
 /* One decimal part of a version, of 1 to max digits, followed by stop: where stop

@@ -34,6 +34,11 @@ typedef struct pyversion {
                                      limit once, 3.10-3.12 twice (the unraisable hook,
                                      the callable's repr), printing nothing at all when
                                      they fail; 0: reports are printed at any depth */
+    int thread_name_target;       /* a thread is named "Thread-N (TARGET)" (3.10+), else
+                                     "Thread-N" */
+    int thread_report_blank_line; /* threading's report of an exception escaping a thread
+                                     ends with a blank line (up to 3.7, before
+                                     threading.excepthook) */
     int traceback_from_frame;     /* a failure raised by C code with no frame of its own
                                      is reported with a "Traceback" line when Python
                                      code is running (an explicit run): the unraisable

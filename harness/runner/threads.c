@@ -8,13 +8,17 @@
 #include <time.h>
 
 #include "pystack.h"
+#include "runtime.h"
 #include "steps.h"
 
 typedef struct thread_run {
     const step *s;
+    int number; /* the N of threading's "Thread-N": threads made so far, this one too */
     pthread_t id;
     struct thread_run *next;
 } thread_run;
+
+static int threads_made; /* only main makes threads (casemodel.NOT_IN_THREADS) */
 
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t main_ended_cond = PTHREAD_COND_INITIALIZER;
@@ -29,6 +33,21 @@ static void wait_for_main_to_end(void)
     while (!main_ended)
         pthread_cond_wait(&main_ended_cond, &threads_lock);
     pthread_mutex_unlock(&threads_lock);
+}
+
+/* threading's report of an exception escaping the thread's body (compile.py names the
+ * body _thread_body_SERIAL): through a Python frame, so always with a traceback. */
+static void report_escaped(const thread_run *run, const pyexc *raised)
+{
+    text t = {NULL, 0, 0};
+    text_addf(&t, "Exception in thread Thread-%d", run->number);
+    if (rt.py->thread_name_target)
+        text_addf(&t, " (_thread_body_%d)", run->s->serial);
+    text_add(&t, ":\nTraceback (most recent call last):\n");
+    exc_text(&t, &raised->base);
+    text_add(&t, rt.py->thread_report_blank_line ? "\n\n" : "\n");
+    fputs(text_str(&t), stderr);
+    text_free(&t);
 }
 
 static void *thread_main(void *arg)
@@ -46,10 +65,10 @@ static void *thread_main(void *arg)
     memset(&f, 0, sizeof f);
     f.name = "<thread>";
     raised = exec_steps(run->s->child, &f);
-    if (raised != NULL) { /* the loader keeps raising steps out of threads */
-        fputs("atx-case-runner: an exception escaped a thread\n", stderr);
+    if (raised != NULL && !(raised->base.flags & ATX_FAILURE_EXIT))
+        report_escaped(run, raised);
+    if (raised != NULL) /* a SystemExit ends the thread in silence */
         atx_failure_release(&raised->base);
-    }
     return NULL;
 }
 
@@ -59,6 +78,7 @@ pyexc *thread_step(const step *s)
     if (run == NULL)
         return exc_new("MemoryError", NULL, 0);
     run->s = s;
+    run->number = ++threads_made;
     if (pthread_create(&run->id, NULL, thread_main, run) != 0) {
         free(run);
         return exc_new("RuntimeError", "can't start new thread", 0);
