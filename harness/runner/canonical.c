@@ -201,8 +201,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
         || ((s->op == OP_KILL || s->op == OP_ON_SIGNAL) && s->text == NULL)
         || ((s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
         || (s->op == OP_RETURN && result == NULL && in == IN_EQ)
-        || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT
-                                     && s->arg.number >= 0 && s->arg.number <= 255)))
+        || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT)))
         jr_fail(&r->j, where, "'%s' lacks what it needs", op);
     if ((s->op == OP_PRINT_ARGS && in == IN_MAIN)
         || (s->op == OP_PRINT_EQ && in != IN_EQ) || (s->op == OP_RETURN && in == IN_MAIN)

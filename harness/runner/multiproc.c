@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fork.h"
+#include "objects.h"
 #include "pyexit.h"
 #include "runtime.h"
 #include "steps.h"
@@ -104,10 +105,23 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
     _exit(70);
 }
 
+/* Importing multiprocessing registers its own handler (multiprocessing/util.py,
+ * atexit.register(_exit_function)): the program imports it at its first process step,
+ * and a spawn or forkserver child at its start. Once per process. */
+static void import_multiprocessing(void)
+{
+    static int imported;
+    if (!imported && atx_register(rt.registry, object_library_function("_exit_function"),
+                                  NULL, NULL) != 0)
+        exit(70);
+    imported = 1;
+}
+
 pyexc *process_step(const step *s)
 {
     const start_spec *start = start_of(s->start); /* canonical.c checked the name */
     int number = ++process_counter;
+    import_multiprocessing();
     pid_t pid = fork();
     if (pid < 0)
         return exc_new("OSError", "fork failed", 0);
@@ -164,6 +178,7 @@ void process_child_main(const char *spec)
         s = find_process(&rt.c->main, serial);
         start = start_of(name);
     }
+    import_multiprocessing();
     if (s == NULL || start == NULL || start->method == START_FORK) {
         fprintf(stderr, "atx-case-runner: --child takes spawn|forkserver:SERIAL:N naming a "
                         "process step, not '%s'\n", spec);

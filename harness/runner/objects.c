@@ -18,7 +18,10 @@
 #include "steps.h"
 
 /* A Python object of a case: every one is a libatx callable (first member). */
-typedef enum obj_kind { OBJ_FUNCTION, OBJ_METHOD, OBJ_CALLABLE_OBJECT, OBJ_BUILTIN, OBJ_VALUE } obj_kind;
+typedef enum obj_kind {
+    OBJ_FUNCTION, OBJ_METHOD, OBJ_CALLABLE_OBJECT, OBJ_BUILTIN, OBJ_VALUE,
+    OBJ_LIBRARY /* a function of Python's own library: does nothing a case sees */
+} obj_kind;
 
 typedef struct pyobj {
     atx_callable base;
@@ -26,6 +29,7 @@ typedef struct pyobj {
     const handler *h;        /* all but OBJ_VALUE */
     const object_decl *self; /* OBJ_METHOD: the instance it is bound to */
     value *val;              /* OBJ_VALUE */
+    const char *library;     /* OBJ_LIBRARY: its __name__ */
     struct pyobj *next;      /* every object made, kept until the process ends */
 } pyobj;
 
@@ -42,6 +46,7 @@ static int method_equal(atx_callable *self, atx_callable *other, atx_failure **f
 static int custom_equal(atx_callable *self, atx_callable *other, atx_failure **failure);
 static int value_eq(atx_callable *self, atx_callable *other, atx_failure **failure);
 static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure);
+static int library_call(atx_callable *self, const atx_args *args, atx_failure **failure);
 static int object_repr(const atx_callable *self, char *buf, size_t size);
 
 /* Python's own == for each kind: a function has no __eq__ of its own (identity);
@@ -57,6 +62,8 @@ static const atx_callable_type OBJECT_EQ_TYPE = {
 static const atx_callable_type BUILTIN_TYPE = {
     .name = "builtin_function_or_method", .call = builtin_invoke, .equal = NULL,
     .repr = object_repr};
+static const atx_callable_type LIBRARY_TYPE = {
+    .name = "function", .call = library_call, .equal = NULL, .repr = object_repr};
 static const atx_callable_type INT_CLASS_TYPE = {
     .name = "type", .call = builtin_invoke, .equal = NULL, .repr = object_repr};
 /* Plain values are not callable: by value kind. */
@@ -120,10 +127,25 @@ atx_callable *object_for_ref(const ref *r)
     return &o->base;
 }
 
+atx_callable *object_library_function(const char *name)
+{
+    pyobj *o = new_object(OBJ_LIBRARY, &LIBRARY_TYPE);
+    o->library = name;
+    return &o->base;
+}
+
+static int library_call(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
+    (void)self, (void)args, (void)failure;
+    return 0;
+}
+
 void object_name(text *out, const atx_callable *callable)
 {
     const pyobj *o = (const pyobj *)callable;
-    if (o->kind == OBJ_VALUE)
+    if (o->kind == OBJ_LIBRARY)
+        text_add(out, o->library);
+    else if (o->kind == OBJ_VALUE)
         value_canonical(out, o->val);
     else if (o->kind == OBJ_METHOD)
         text_addf(out, "%s.%s", o->self->name, o->h->name);
@@ -162,6 +184,9 @@ static int object_repr(const atx_callable *callable, char *buf, size_t size)
         break;
     case OBJ_VALUE:
         value_repr(&t, o->val);
+        break;
+    case OBJ_LIBRARY:
+        text_addf(&t, "<function %s at %p>", o->library, (const void *)o);
         break;
     }
     len = snprintf(buf, size, "%s", text_str(&t));

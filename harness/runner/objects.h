@@ -22,6 +22,10 @@ int object_name_levels(const atx_callable *obj);
  * (pystack.h). A plain value raises TypeError "'int' object is not callable".
  * Returns NULL, or the exception raised (the caller owns it). args may be NULL. */
 pyexc *object_call(atx_callable *obj, const atx_args *args);
+/* A function of Python's own library that a case meets in the registry (multiprocessing's
+ * _exit_function): named and compared as a function, calling it does nothing a case
+ * sees. It lives until the process ends. */
+atx_callable *object_library_function(const char *name);
 /* Sets up the handlers' call counts (on_call), once rt.c is loaded: 0, or -1 when
  * out of memory. */
 int objects_init(void);

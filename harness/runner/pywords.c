@@ -40,6 +40,12 @@ static const wording WORDINGS[] = {
     {W_ONE_ARGUMENT, 309, "atexit.%s() takes exactly one argument (%zu given)"},
     {W_DIVISION_BY_ZERO, 207, "integer division or modulo by zero"},
     {W_DIVISION_BY_ZERO, 300, "division by zero"},
+    {W_C_INT_TOO_LARGE, 207, "signed integer is greater than maximum"},
+    {W_C_INT_TOO_LARGE, 308, "Python int too large to convert to C int"},
+    {W_C_INT_TOO_SMALL, 207, "signed integer is less than minimum"},
+    {W_C_INT_TOO_SMALL, 308, "Python int too large to convert to C int"},
+    {W_SIGNAL_MAIN_THREAD, 207, "signal only works in main thread"},
+    {W_SIGNAL_MAIN_THREAD, 309, "signal only works in main thread of the main interpreter"},
     {W_FLOOR_DIVISION_BY_ZERO, 207, "integer division or modulo by zero"},
     {W_FLOOR_DIVISION_BY_ZERO, 314, "division by zero"},
 };

@@ -15,6 +15,9 @@ typedef enum pyword {
     W_NO_ARGUMENTS,      /* (function, given) atexit._clear(1) */
     W_ONE_ARGUMENT,      /* (function, given) atexit.unregister() */
     W_DIVISION_BY_ZERO,  /* () 1 / 0 */
+    W_C_INT_TOO_LARGE,   /* () os._exit(2 ** 31) */
+    W_C_INT_TOO_SMALL,   /* () os._exit(-2 ** 31 - 1) */
+    W_SIGNAL_MAIN_THREAD, /* () signal.signal() in a thread */
     W_FLOOR_DIVISION_BY_ZERO, /* () 1 // 0 */
     W_COUNT
 } pyword;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "objects.h"
+#include "pywords.h"
+#include "threads.h"
 
 const char *signal_name(int sig)
 {
@@ -48,6 +50,8 @@ pyexc *on_signal_step(const step *s)
 {
     int sig = signal_number(s->text);
     struct sigaction action;
+    if (!threads_in_main()) /* Python's signal handlers belong to the main thread */
+        return exc_new("ValueError", pyword_format(W_SIGNAL_MAIN_THREAD), 0);
     memset(&action, 0, sizeof action);
     action.sa_handler = note_signal;
     sigemptyset(&action.sa_mask);

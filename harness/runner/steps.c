@@ -2,6 +2,7 @@
  * dispatched to the unit of its concept. */
 #include "steps.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -188,7 +189,11 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_RETURN:
         f->result = s->result;
         return NULL;
-    case OP_OS_EXIT:
+    case OP_OS_EXIT: /* os._exit(n): a C int, of which the system keeps the low 8 bits */
+        if (s->arg.number > INT_MAX || s->arg.number < INT_MIN)
+            return exc_new("OverflowError", pyword_format(s->arg.number > INT_MAX
+                                                           ? W_C_INT_TOO_LARGE
+                                                           : W_C_INT_TOO_SMALL), 0);
         atx_process_exit_now((int)s->arg.number);
     case OP_KILL:
         return kill_step(s);

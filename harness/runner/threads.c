@@ -19,6 +19,14 @@ typedef struct thread_run {
 } thread_run;
 
 static int threads_made; /* only main makes threads (casemodel.NOT_IN_THREADS) */
+/* Set in each thread the runner starts; main's stays 0 (fork copies it: the forking
+ * thread is the child's main). */
+static _Thread_local int started_thread;
+
+int threads_in_main(void)
+{
+    return !started_thread;
+}
 
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t main_ended_cond = PTHREAD_COND_INITIALIZER;
@@ -58,6 +66,7 @@ static void *thread_main(void *arg)
     struct timespec delay;
     delay.tv_sec = run->s->delay_ms / 1000;
     delay.tv_nsec = (long)(run->s->delay_ms % 1000) * 1000000L;
+    started_thread = 1;
     pystack_set_depth(4); /* threading's _bootstrap, _bootstrap_inner, run, the body */
     nanosleep(&delay, NULL);
     if (run->s->after_main)

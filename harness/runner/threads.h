@@ -17,4 +17,8 @@ void threads_join(void);
  * it in the child, before it starts threads of its own. */
 void threads_forget(void);
 
+/* Whether the calling thread is the process's main thread (a forked child's main is
+ * the thread that forked). */
+int threads_in_main(void);
+
 #endif
