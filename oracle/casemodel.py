@@ -53,7 +53,10 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "call": ("any", "ref", ("args", "kwargs", "catch")),
     "sleep": ("any", "milliseconds", ()),
     "compute": ("any", "computation", ("catch",)),
+    "on_unraisable": ("any", "none", ()),
+    "on_uncaught": ("any", "none", ()),
 }
+FIRST_WITH_UNRAISABLEHOOK = (3, 8)  # sys.unraisablehook
 # Modifiers every operation takes: repeat (the step runs N times, each catching on its
 # own), in handler and eq bodies on_call (the step runs only in the body's Nth call), in
 # eq bodies if_other (only when the other object is the one named).

@@ -5,7 +5,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from oracle.casemodel import (COMPUTATIONS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
-                              FIRST_WITH_START_METHODS, HANDLED_SIGNALS, MAX_CHILD_DEPTH,
+                              FIRST_WITH_START_METHODS, FIRST_WITH_UNRAISABLEHOOK, HANDLED_SIGNALS, MAX_CHILD_DEPTH,
                               MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS, SIGNALS,
                               START_METHODS, STREAMS, Ref, Step)
 from oracle.yamlnodes import Mapping, Node, Nodes, Scalar, visible
@@ -80,6 +80,10 @@ class StepReader:
             n.fail(op_node, "'%s' needs a value" % op)
         if value is not None and reads == "none" and not n.is_null(value):
             n.fail(value, "'%s' takes no value" % op)
+        if op == "on_unraisable" and (self.min_version is None
+                                      or self.min_version < FIRST_WITH_UNRAISABLEHOOK):
+            n.fail(op_node, "'on_unraisable' needs versions {min: \"3.8\"} or later "
+                            "(sys.unraisablehook is new in 3.8)")
         self.serials += 1
         step: Dict[str, Any] = {"op": op, "line": op_node.line, "serial": self.serials}
         if reads == "text":

@@ -228,6 +228,10 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         call_args = [literal(arg) for arg in step.args]
         call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
         return ["_func = %s" % ref_source(step.ref), "_func(%s)" % ", ".join(call_args)]
+    if op == "on_unraisable":
+        return ["sys.unraisablehook = _unraisable_hook"]
+    if op == "on_uncaught":
+        return ["sys.excepthook = _excepthook"]
     if op == "sleep":
         return ["import time", "time.sleep(%d / 1000.0)" % step.delay_ms]
     if op == "return" and step.text is None:  # a handler's: the value is ignored

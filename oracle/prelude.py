@@ -105,9 +105,25 @@ def _count_call(key):
     return _CALLS[key]
 
 
-def _caught(error):
+def _exception_text(error):
     text = str(error)
-    print("caught " + type(error).__name__ + (": " + text if text else ""))
+    return type(error).__name__ + (": " + text if text else "")
+
+
+def _caught(error):
+    print("caught " + _exception_text(error))
+
+
+def _unraisable_hook(unraisable):
+    """on_unraisable: sys.unraisablehook, one line for what it is given."""
+    culprit = unraisable.object
+    print("unraisable: " + _exception_text(unraisable.exc_value) + " | "
+          + str(unraisable.err_msg) + " | " + ("None" if culprit is None else _name(culprit)))
+
+
+def _excepthook(kind, error, traceback):
+    """on_uncaught: sys.excepthook, one line for an exception escaping main."""
+    print("uncaught: " + _exception_text(error))
 
 
 def _returned(result, func):

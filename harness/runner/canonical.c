@@ -101,7 +101,8 @@ static steps read_steps(reader *r, const char *where, json_t *json, int depth, p
 static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
     "run_exitfuncs", "clear", "ncallbacks", "return", "os_exit", "kill", "abort", "fork",
-    "on_signal", "thread", "process", "call", "sleep", "compute", NULL};
+    "on_signal", "thread", "process", "call", "sleep", "compute", "on_unraisable",
+    "on_uncaught", NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT", NULL};
 static const char *const STREAMS[] = {"stdout", "stderr", NULL};
 static const char *const RESULTS[] = {"false", "true", "not-implemented", NULL}; /* eq_result */

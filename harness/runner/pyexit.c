@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "pystack.h"
 #include "runtime.h"
 #include "threads.h"
@@ -15,6 +16,12 @@
 static void print_uncaught(const pyexc *e)
 {
     text t = {NULL, 0, 0};
+    if (rt.excepthook) { /* prelude.py's _excepthook, printing to stdout */
+        text_add(&t, "uncaught: ");
+        exc_text(&t, &e->base);
+        out_line(&t);
+        return;
+    }
     text_add(&t, "Traceback (most recent call last):\n");
     exc_text(&t, &e->base);
     fprintf(stderr, "%s\n", text_str(&t));

@@ -1,8 +1,31 @@
 /* reports.c - a failing handler's report, where and how CPython prints it. */
 #include "reports.h"
 
+#include "events.h"
+#include "exceptions.h"
+#include "objects.h"
 #include "pystack.h"
 #include "runtime.h"
+
+/* prelude.py's _unraisable_hook: "unraisable: TYPE: MESSAGE | ERR_MSG | OBJECT"; 3.13
+ * puts the callable's repr in the message and passes no object. */
+static void unraisable_hook(const atx_profile *profile, const atx_callable *callable,
+                            const atx_failure *failure)
+{
+    text t = {NULL, 0, 0};
+    char repr[512];
+    text_add(&t, "unraisable: ");
+    exc_text(&t, failure);
+    text_add(&t, " | Exception ignored in atexit callback");
+    if (profile->header == ATX_HEADER_IGNORED_TRAILING) {
+        atx_callable_repr(callable, repr, sizeof repr);
+        text_addf(&t, " %s | None", repr);
+    } else {
+        text_add(&t, " | ");
+        object_name(&t, callable);
+    }
+    out_line(&t);
+}
 
 void report_failure(void *ctx, const atx_profile *profile, const atx_callable *callable,
                     const atx_failure *failure)
@@ -10,6 +33,10 @@ void report_failure(void *ctx, const atx_profile *profile, const atx_callable *c
     atx_failure shown;
     if (!pystack_report_fits())
         return;
+    if (rt.unraisable_hook && callable != NULL && profile->header != ATX_HEADER_ERROR_IN_RUN) {
+        unraisable_hook(profile, callable, failure); /* 3.10+ report through the hook */
+        return;
+    }
     if (failure != NULL && rt.py->traceback_from_frame && pystack_in_python()
         && (failure->flags & ATX_FAILURE_NO_TRACEBACK)) {
         shown = *failure;

@@ -14,10 +14,12 @@ typedef struct runtime {
     int major, minor;        /* the version itself, X.Y */
     int events_fd;           /* -1: no event log */
     const char *profile_arg; /* what --profile said (NULL: the default) */
+    int unraisable_hook;     /* sys.unraisablehook is the case's (on_unraisable) */
+    int excepthook;          /* sys.excepthook is the case's (on_uncaught) */
 } runtime;
 
 /* Set up by main before any step runs, then only read (threads and children
- * included). */
+ * included), but for the hooks, which steps set. */
 extern runtime rt;
 
 /* Creates rt.registry in profile (borrowed), its failures going to reporter, and

@@ -212,6 +212,12 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_SLEEP:
         sleep_ms(s->delay_ms);
         return NULL;
+    case OP_ON_UNRAISABLE:
+        rt.unraisable_hook = 1;
+        return NULL;
+    case OP_ON_UNCAUGHT:
+        rt.excepthook = 1;
+        return NULL;
     case OP_COMPUTE:
         return computation_raise(computation_find(s->text)); /* canonical.c checked it */
     }
