@@ -67,6 +67,8 @@ def canonical(case: Case) -> Dict[str, Any]:
         "versions": {"min": version(case.min_version), "max": version(case.max_version)},
         "exit": case.exit_path,
         "needs": list(case.needs),
+        "exceptions": [{"name": name, "base": exception.base, "str_raises": exception.str_raises}
+                       for name, exception in case.exceptions.items()],
         "objects": [{"name": name, "class": cls} for name, cls in case.objects.items()],
         "handlers": [{
             "name": h.name, "kind": h.kind, "line": h.line, "class": h.cls,

@@ -8,8 +8,8 @@ import os
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from oracle.casemodel import (BUILTINS, EXCEPTION_TYPES, EXIT_PATHS, KINDS, NO_VALUE, Case,
-                              Handler, Param, Ref)
+from oracle.casemodel import (BUILTINS, EXCEPTION_BASES, EXCEPTION_TYPES, EXIT_PATHS, KINDS,
+                              NO_VALUE, Case, ExceptionClass, Handler, Param, Ref)
 from oracle.casesteps import KEYWORDS, NAME_RE, StepReader
 from oracle.yamlnodes import Mapping, Node, Nodes, visible
 
@@ -25,7 +25,8 @@ RESERVED_NAMES = KEYWORDS + (
     "object", "os", "other", "self", "sorted", "str", "sys", "type", "types",
 )
 RESERVED_CLASSES = EXCEPTION_TYPES + ("BaseException", "False", "None", "NotImplemented", "True")
-FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "objects", "handlers",
+FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "exceptions", "objects",
+          "handlers",
           "module", "main")
 REQUIRED = ("id", "description", "clauses", "tags", "main")
 HANDLER_FIELDS = {"function": ("kind", "params", "body", "quiet"),
@@ -77,6 +78,7 @@ class _Loader(StepReader):
         self.refs: List[Tuple[Ref, Node]] = []
         self.min_version: Optional[Tuple[int, int]] = None
         self.serials = 0
+        self.exceptions: Dict[str, ExceptionClass] = {}
 
     def load(self, root: Node) -> Case:
         n = self.nodes
@@ -100,6 +102,8 @@ class _Loader(StepReader):
         exit_path = "normal"
         if "exit" in fields:
             exit_path = self.choice(fields["exit"][1], "exit", EXIT_PATHS)
+        if "exceptions" in fields:
+            self.read_exceptions(fields["exceptions"][1])
         if "objects" in fields:
             for name, key_node, value in n.mapping(fields["objects"][1], "objects"):
                 self.check_name(key_node, name, NAME_RE, "an object name")
@@ -108,6 +112,8 @@ class _Loader(StepReader):
                 if not CLASS_RE.match(cls):
                     n.fail(value, "a class name is CapitalisedWords")
                 self.check_free(value, cls, RESERVED_CLASSES)
+                if cls in self.exceptions:
+                    n.fail(value, "'%s' is an exception class of the case" % cls)
                 self.objects[name] = cls
         if "handlers" in fields:
             for name, key_node, value in n.mapping(fields["handlers"][1], "handlers"):
@@ -122,9 +128,28 @@ class _Loader(StepReader):
             n.fail(fields["main"][1], "main must have at least one step")
         self.check_refs()
         case = Case(self.path, case_id, description, clauses, tags, min_version, max_version,
-                    exit_path, self.objects, self.handlers, main, module)
+                    exit_path, self.objects, self.handlers, main, module, self.exceptions)
         self.check_no_count_with_processes(case)
         return case
+
+    def read_exceptions(self, node: Node) -> None:
+        """NAME: BASE, or NAME: {base: BASE, str_raises: true}: classes of the program."""
+        n = self.nodes
+        for name, key_node, value in n.mapping(node, "exceptions"):
+            if not CLASS_RE.match(name):
+                n.fail(key_node, "an exception class name is CapitalisedWords")
+            self.check_free(key_node, name, RESERVED_CLASSES)
+            fields = dict((key, v) for key, _, v in n.mapping(value, "an exception class")) \
+                if isinstance(value, Mapping) else {"base": value}
+            for key in fields:
+                if key not in ("base", "str_raises"):
+                    n.fail(value, "an exception class takes base and str_raises")
+            if "base" not in fields:
+                n.fail(value, "an exception class needs its base")
+            base = self.choice(fields["base"], "base", EXCEPTION_BASES)
+            str_raises = n.boolean(fields["str_raises"], "str_raises") \
+                if "str_raises" in fields else False
+            self.exceptions[name] = ExceptionClass(base, str_raises)
 
     def case_id(self, node: Node) -> str:
         n = self.nodes

@@ -22,6 +22,9 @@ EXCEPTION_TYPES = (
     "LookupError", "ZeroDivisionError", "AssertionError", "SystemExit", "KeyboardInterrupt",
 )
 EQ_RESULTS = ("true", "false", "not-implemented")
+# What a case's own exception class may derive from: any type a case raises but the two
+# that end a process their own way.
+EXCEPTION_BASES = tuple(t for t in EXCEPTION_TYPES if t not in ("SystemExit", "KeyboardInterrupt"))
 # Nesting the generated program can hold on every supported CPython: 3.6-3.8's parser
 # overflows near 93 nested brackets and 2.7's near 99; every version stops at 100
 # indentation levels, and each nested child adds at least one.
@@ -110,6 +113,13 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ExceptionClass:
+    """An exception class of the case (the program's main module)."""
+    base: str
+    str_raises: bool = False  # its __str__ raises RuntimeError
+
+
+@dataclass(frozen=True)
 class Param:
     """A parameter of a fixed signature; default NO_VALUE: none."""
     name: str
@@ -145,6 +155,7 @@ class Case:
     handlers: Dict[str, Handler]
     main: Tuple[Step, ...]
     module: Tuple[Step, ...] = ()  # run at import: again in spawn and forkserver children
+    exceptions: Dict[str, ExceptionClass] = field(default_factory=dict)
     area: str = field(init=False)
 
     def __post_init__(self) -> None:

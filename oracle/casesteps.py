@@ -26,6 +26,7 @@ class StepReader:
     refs: List[Tuple[Ref, Node]]
     serials: int
     min_version: Optional[Tuple[int, int]]
+    exceptions: Dict[str, Any]  # the case's own exception classes, by name
 
     def check_name(self, node: Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
         if not pattern.match(name):
@@ -89,7 +90,8 @@ class StepReader:
         if reads == "text":
             step["text"] = n.text(value, op)
         elif reads == "exception":
-            step["exc_type"] = self.choice(value, "raise", EXCEPTION_TYPES)
+            step["exc_type"] = self.choice(value, "raise",
+                                           EXCEPTION_TYPES + tuple(self.exceptions))
         elif reads == "optional-value" and value is not None:
             step["arg"] = n.scalar(value)
         elif reads in ("ref", "ref-or-null"):

@@ -30,6 +30,10 @@ def compile_case(case: Case) -> str:
         prelude = stream.read()
     out: List[str] = ["# -*- coding: utf-8 -*-",
                       "# Generated from case %s: do not edit." % case.id, prelude]
+    for name, exception in case.exceptions.items():
+        out.append("\n\nclass %s(%s):" % (name, exception.base))
+        out.append("    def __str__(self):\n        raise RuntimeError('__str__ raised')"
+                   if exception.str_raises else "    pass")
     classes = sorted(set(case.objects.values()))
     for cls in classes:
         out.append("\n\nclass %s(object):" % cls)

@@ -106,7 +106,10 @@ def _count_call(key):
 
 
 def _exception_text(error):
-    text = str(error)
+    try:
+        text = str(error)
+    except Exception:  # a case's exception class whose __str__ raises
+        text = "<exception str() failed>"
     return type(error).__name__ + (": " + text if text else "")
 
 

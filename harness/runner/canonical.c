@@ -310,6 +310,25 @@ static void read_handlers(reader *r, json_t *list)
     }
 }
 
+static void read_exceptions(reader *r, json_t *list)
+{
+    char where[WHERE_SIZE];
+    size_t i;
+    if (!json_is_array(list))
+        jr_fail(&r->j, "exceptions", "a list");
+    r->c->nexceptions = json_array_size(list);
+    r->c->exceptions = arena_alloc(r->j.mem, (r->c->nexceptions + 1) * sizeof *r->c->exceptions);
+    for (i = 0; i < r->c->nexceptions; i++) {
+        exception_decl *e = &r->c->exceptions[i];
+        const char *name, *base;
+        snprintf(where, sizeof where, "exceptions[%zu]", i);
+        jr_unpack(&r->j, where, json_array_get(list, i), "{s:s, s:s, s:b}", "name", &name,
+                  "base", &base, "str_raises", &e->str_raises);
+        e->name = jr_copy(&r->j, name);
+        e->base = jr_copy(&r->j, base);
+    }
+}
+
 static void read_objects(reader *r, json_t *list)
 {
     char where[WHERE_SIZE];
@@ -341,19 +360,21 @@ static void read_case(reader *r, json_t *root)
 {
     static const char *const EXITS[] = {"normal", "os-exit", "signal", "abort", NULL};
     const char *format = NULL, *id, *description, *exit_path;
-    json_t *ignored, *objects, *handlers, *module, *main_steps;
+    json_t *ignored, *exceptions, *objects, *handlers, *module, *main_steps;
     (void)json_unpack(root, "{s:s}", "format", &format);
     if (format == NULL || strcmp(format, FORMAT) != 0)
         jr_fail(&r->j, "format", "not \"" FORMAT "\"");
     jr_unpack(&r->j, "the case", root,
-           "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+           "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
            "format", &format, "id", &id, "description", &description, "clauses", &ignored,
            "tags", &ignored, "versions", &ignored, "exit", &exit_path, "needs", &ignored,
-           "objects", &objects, "handlers", &handlers, "module", &module, "main", &main_steps);
+           "exceptions", &exceptions, "objects", &objects, "handlers", &handlers,
+           "module", &module, "main", &main_steps);
     r->c->path = jr_copy(&r->j, r->j.path);
     r->c->id = jr_copy(&r->j, id);
     r->c->description = jr_copy(&r->j, description);
     r->c->exit_path = EXITS[jr_one_of(&r->j, "exit", exit_path, EXITS)];
+    read_exceptions(r, exceptions);
     read_objects(r, objects);
     read_handlers(r, handlers);
     r->c->module = read_steps(r, "module", module, 0, IN_MAIN);

@@ -99,12 +99,20 @@ typedef struct object_decl {
     const char *cls;
 } object_decl;
 
+typedef struct exception_decl {
+    const char *name; /* a class of the program's main module */
+    const char *base; /* the builtin exception it derives from */
+    int str_raises;   /* its __str__ raises */
+} exception_decl;
+
 typedef struct case_file {
     struct arena *mem; /* owns everything below */
     const char *path;
     const char *id;
     const char *description;
     const char *exit_path;
+    exception_decl *exceptions;
+    size_t nexceptions;
     object_decl *objects;
     size_t nobjects;
     handler *handlers;

@@ -6,13 +6,60 @@
 #include <string.h>
 
 #include "pyvalue.h"
+#include "runtime.h"
+
+#define STR_FAILED "<exception str() failed>"
 
 static void exc_release(atx_failure *failure)
 {
     pyexc *e = (pyexc *)failure;
     free(e->type);
     free(e->message);
+    free(e->c_type);
     free(e);
+}
+
+static char *must_dup(const char *original)
+{
+    char *copy = strdup(original);
+    if (copy == NULL) {
+        fputs("atx-case-runner: out of memory\n", stderr);
+        exit(70);
+    }
+    return copy;
+}
+
+/* The case's own exception class named type, or NULL. */
+static const exception_decl *own_class(const char *type)
+{
+    size_t i;
+    for (i = 0; rt.c != NULL && i < rt.c->nexceptions; i++)
+        if (strcmp(rt.c->exceptions[i].name, type) == 0)
+            return &rt.c->exceptions[i];
+    return NULL;
+}
+
+/* A class of the main module: C code names it __main__.NAME up to 3.10, and shows
+ * "<exception str() failed>" when its __str__ raises, which Python's traceback module
+ * shows as "<unprintable NAME object>" on 2.7. */
+static void as_own_class(pyexc *e, const exception_decl *decl)
+{
+    text t = {NULL, 0, 0};
+    if (rt.major == 2 || rt.minor <= 10) {
+        text_addf(&t, "__main__.%s", decl->name);
+        e->base.c_type = e->c_type = must_dup(text_str(&t));
+        text_free(&t);
+    }
+    if (decl->str_raises) {
+        free(e->message);
+        if (rt.major == 2)
+            text_addf(&t, "<unprintable %s object>", decl->name);
+        else
+            text_add(&t, STR_FAILED);
+        e->base.message = e->message = must_dup(text_str(&t));
+        e->base.c_message = STR_FAILED;
+        text_free(&t);
+    }
 }
 
 pyexc *exc_new(const char *type, const char *message, unsigned flags)
@@ -46,15 +93,19 @@ static void set_exit_code(pyexc *e, const value *arg)
 
 pyexc *exc_raise(const char *type, const value *arg, int by_sys_exit)
 {
+    const exception_decl *decl = by_sys_exit ? NULL : own_class(type);
     text message = {NULL, 0, 0};
     pyexc *e;
     /* str(KeyError(x)) is repr(x); every other type shows str(x). */
-    if (arg != NULL && !by_sys_exit && strcmp(type, "KeyError") == 0)
+    if (arg != NULL && !by_sys_exit
+        && strcmp(decl != NULL ? decl->base : type, "KeyError") == 0)
         value_repr(&message, arg);
     else if (arg != NULL)
         value_str(&message, arg);
     e = exc_new(type, text_str(&message), 0);
     text_free(&message);
+    if (decl != NULL)
+        as_own_class(e, decl);
     if (e->base.flags & ATX_FAILURE_EXIT) {
         set_exit_code(e, arg);
         /* sys.exit(None) raises SystemExit() with no args; SystemExit(None) has one. */
@@ -78,9 +129,26 @@ pyexc *exc_from_failure(atx_failure *failure)
     return e;
 }
 
+static void type_and_message(text *out, const char *type, const char *message)
+{
+    text_add(out, type);
+    if (message != NULL && message[0] != '\0')
+        text_addf(out, ": %s", message);
+}
+
 void exc_text(text *out, const atx_failure *failure)
 {
-    text_add(out, failure->type);
-    if (failure->message != NULL && failure->message[0] != '\0')
-        text_addf(out, ": %s", failure->message);
+    type_and_message(out, failure->type, failure->message);
+}
+
+void exc_c_text(text *out, const atx_failure *failure)
+{
+    type_and_message(out, failure->c_type != NULL ? failure->c_type : failure->type,
+                     failure->c_message != NULL ? failure->c_message : failure->message);
+}
+
+void exc_own_text(text *out, const atx_failure *failure)
+{
+    type_and_message(out, failure->type,
+                     failure->c_message != NULL ? failure->c_message : failure->message);
 }

@@ -16,7 +16,8 @@ typedef struct pyexc {
     atx_failure base;
     char *type;
     char *message;
-    exit_arg arg; /* SystemExit */
+    char *c_type;    /* base.c_type, owned */
+    exit_arg arg;    /* SystemExit */
 } pyexc;
 
 /* A new exception of type; message may be NULL ("" prints the type alone); a
@@ -29,7 +30,13 @@ pyexc *exc_raise(const char *type, const value *arg, int by_sys_exit);
 /* A failure handed back by libatx as a pyexc: the same one when it is ours, else
  * a copy (the failure is released). */
 pyexc *exc_from_failure(atx_failure *failure);
-/* "TYPE: MESSAGE" or "TYPE". */
+/* "TYPE: MESSAGE" or "TYPE", as Python's traceback module shows it (a thread's
+ * report, a multiprocessing child's). */
 void exc_text(text *out, const atx_failure *failure);
+/* The same as C code shows it (PyErr_Display: an exception escaping main). */
+void exc_c_text(text *out, const atx_failure *failure);
+/* The same as the program itself shows it (prelude.py's _exception_text: caught,
+ * the unraisable hook's line): the class's name, and what str() gives. */
+void exc_own_text(text *out, const atx_failure *failure);
 
 #endif

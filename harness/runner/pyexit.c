@@ -18,12 +18,12 @@ static void print_uncaught(const pyexc *e)
     text t = {NULL, 0, 0};
     if (rt.excepthook) { /* prelude.py's _excepthook, printing to stdout */
         text_add(&t, "uncaught: ");
-        exc_text(&t, &e->base);
+        exc_own_text(&t, &e->base);
         out_line(&t);
         return;
     }
     text_add(&t, "Traceback (most recent call last):\n");
-    exc_text(&t, &e->base);
+    exc_c_text(&t, &e->base);
     fprintf(stderr, "%s\n", text_str(&t));
     text_free(&t);
 }

@@ -17,9 +17,9 @@ static const era ERAS[] = {
     {.major = 2, .first_minor = 7, .last_minor = 7,
      .facts = {.name = "2.7", .missing_function = MISSING_2, .default_start = START_FORK,
                .recursion_error = "RuntimeError", .c_call_levels = 1,
-               .thread_report_blank_line = 1}},
+               .thread_report_by_python = 1}},
     {.major = 3, .first_minor = 0, .last_minor = 7, .facts = {.name = "3.0-3.7", PY3, .c_call_levels = 1,
-                                                                    .thread_report_blank_line = 1}},
+                                                                    .thread_report_by_python = 1}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
     {.major = 3, .first_minor = 8, .last_minor = 8,
      .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1}},

@@ -36,9 +36,10 @@ typedef struct pyversion {
                                      they fail; 0: reports are printed at any depth */
     int thread_name_target;       /* a thread is named "Thread-N (TARGET)" (3.10+), else
                                      "Thread-N" */
-    int thread_report_blank_line; /* threading's report of an exception escaping a thread
-                                     ends with a blank line (up to 3.7, before
-                                     threading.excepthook) */
+    int thread_report_by_python;  /* threading's report of an exception escaping a thread
+                                     is Python's traceback module's, ending with a blank
+                                     line (up to 3.7); from 3.8 threading.excepthook's,
+                                     which is C code */
     int traceback_from_frame;     /* a failure raised by C code with no frame of its own
                                      is reported with a "Traceback" line when Python
                                      code is running (an explicit run): the unraisable

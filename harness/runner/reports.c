@@ -15,7 +15,7 @@ static void unraisable_hook(const atx_profile *profile, const atx_callable *call
     text t = {NULL, 0, 0};
     char repr[512];
     text_add(&t, "unraisable: ");
-    exc_text(&t, failure);
+    exc_own_text(&t, failure);
     text_add(&t, " | Exception ignored in atexit callback");
     if (profile->header == ATX_HEADER_IGNORED_TRAILING) {
         atx_callable_repr(callable, repr, sizeof repr);

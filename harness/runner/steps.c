@@ -250,7 +250,7 @@ pyexc *exec_steps(const steps *s, frame *f)
             if (raised != NULL && st->catch_) {
                 text t = {NULL, 0, 0};
                 text_add(&t, "caught ");
-                exc_text(&t, &raised->base);
+                exc_own_text(&t, &raised->base);
                 out_line(&t);
                 atx_failure_release(&raised->base);
                 continue;

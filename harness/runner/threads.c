@@ -52,8 +52,11 @@ static void report_escaped(const thread_run *run, const pyexc *raised)
     if (rt.py->thread_name_target)
         text_addf(&t, " (_thread_body_%d)", run->s->serial);
     text_add(&t, ":\nTraceback (most recent call last):\n");
-    exc_text(&t, &raised->base);
-    text_add(&t, rt.py->thread_report_blank_line ? "\n\n" : "\n");
+    if (rt.py->thread_report_by_python)
+        exc_text(&t, &raised->base);
+    else
+        exc_c_text(&t, &raised->base);
+    text_add(&t, rt.py->thread_report_by_python ? "\n\n" : "\n");
     fputs(text_str(&t), stderr);
     text_free(&t);
 }

@@ -66,6 +66,13 @@ struct atx_failure {
      * by whoever owns the failure last (libatx, or the caller it was handed to). */
     void (*release)(atx_failure *self);
     int exit_code;       /* ATX_FAILURE_EXIT: the process status it asks for */
+    /* How C code shows it (PyErr_Display, and atexit's own report from 3.0), where
+     * that differs from how Python's traceback module does (2.7's atexit report, a
+     * thread's): c_type a class of the main module as "__main__.MyError" (up to
+     * 3.10), c_message "<exception str() failed>" for an exception whose str()
+     * raises. NULL: type, message. */
+    const char *c_type;
+    const char *c_message;
 };
 
 /* Hands a failure back: calls its release hook if it has one. NULL is a no-op.
@@ -237,7 +244,10 @@ void atx_report_default(void *ctx, const atx_profile *profile,
                         const atx_callable *callable, const atx_failure *failure);
 
 /* What follows a report's header: "Traceback (most recent call last):" unless
- * the failure has no frame, then "Type: message". Written to out (NULL: stderr). */
+ * the failure has no frame, then "Type: message": as atexit's report shows it, by
+ * Python's traceback module on 2.7 (type, message), by C code from 3.0 (c_type and
+ * c_message where set). Written to out (NULL: stderr). The failure is borrowed.
+ * Thread-safe for distinct outs. */
 void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure);
 
 /* ------------------------------------------------------------------------

@@ -17,4 +17,9 @@ atx_failure *atx__failure_unset(void);
  * when that fails). 2.7 registers non-callables and fails when running them. */
 atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_name);
 
+/* atx_report_exception's body, shown by C code (by_c: c_type, c_message) or by
+ * Python's traceback module: 2.7's sys.exitfunc failure is PyErr_Display's. */
+void atx__report_exception_as(FILE *out, const atx_profile *profile,
+                              const atx_failure *failure, int by_c);
+
 #endif

@@ -30,7 +30,8 @@ int atx_failure_exit_status(const atx_failure *failure, FILE *out)
 
 atx_failure *atx__failure_unset(void)
 {
-    static atx_failure unset = {"SystemError", "error return without exception set", 0, NULL, 0};
+    static atx_failure unset = {.type = "SystemError",
+                                .message = "error return without exception set"};
     return &unset;
 }
 
@@ -49,7 +50,7 @@ static void owned_release(atx_failure *failure)
 
 atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_name)
 {
-    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL, 0};
+    static atx_failure no_memory = {.type = "MemoryError"};
     size_t size = strlen(type_name) + sizeof "'' object is not callable";
     owned_failure *f = atx__alloc(a, sizeof *f + size);
     if (f == NULL)

@@ -68,7 +68,7 @@ static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure
         atx_process_exit_now(status); /* exit() may not be called from an atexit() hook */
     }
     fputs("Error in sys.exitfunc:\n", stderr);
-    atx_report_exception(stderr, profile, failure);
+    atx__report_exception_as(stderr, profile, failure, 1); /* PyErr_Display */
     atx_failure_release(failure);
 }
 

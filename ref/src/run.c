@@ -65,7 +65,7 @@ static void run_pop(atx_registry *r, atx_failure **last)
  * MemoryError is reported ("Exception ignored while copying atexit callbacks"). */
 static void run_copy(atx_registry *r, atx_failure **last)
 {
-    static atx_failure no_memory = {"MemoryError", NULL, 0, NULL, 0};
+    static atx_failure no_memory = {.type = "MemoryError"};
     atx__entry **copy;
     size_t n, i, live = 0;
     pthread_mutex_lock(&r->lock);

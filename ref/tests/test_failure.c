@@ -19,8 +19,8 @@ static int exit_status(const atx_failure *f, char **written)
 
 static void test_failure_exit_status_is_a_systemexit_code(void **state)
 {
-    atx_failure code = {"SystemExit", "6", ATX_FAILURE_EXIT, NULL, 6};
-    atx_failure negative = {"SystemExit", "-1", ATX_FAILURE_EXIT, NULL, -1};
+    atx_failure code = {.type = "SystemExit", .message = "6", .flags = ATX_FAILURE_EXIT, .exit_code = 6};
+    atx_failure negative = {.type = "SystemExit", .message = "-1", .flags = ATX_FAILURE_EXIT, .exit_code = -1};
     char *written = NULL;
     (void)state;
     assert_int_equal(exit_status(&code, &written), 6);
@@ -32,8 +32,8 @@ static void test_failure_exit_status_is_a_systemexit_code(void **state)
 
 static void test_failure_exit_status_prints_a_message_first(void **state)
 {
-    atx_failure text = {"SystemExit", "bye", ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, NULL, 1};
-    atx_failure empty = {"SystemExit", NULL, ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, NULL, 1};
+    atx_failure text = {.type = "SystemExit", .message = "bye", .flags = ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, .exit_code = 1};
+    atx_failure empty = {.type = "SystemExit", .message = NULL, .flags = ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, .exit_code = 1};
     char *written = NULL;
     (void)state;
     assert_int_equal(exit_status(&text, &written), 1);
@@ -47,7 +47,7 @@ static void test_failure_exit_status_prints_a_message_first(void **state)
 static void test_failure_exit_status_of_anything_else(void **state)
 {
     /* ATX_FAILURE_EXIT_PRINTS means nothing without ATX_FAILURE_EXIT */
-    atx_failure value = {"ValueError", "boom", ATX_FAILURE_EXIT_PRINTS, NULL, 6};
+    atx_failure value = {.type = "ValueError", .message = "boom", .flags = ATX_FAILURE_EXIT_PRINTS, .exit_code = 6};
     char *written = NULL;
     (void)state;
     assert_int_equal(exit_status(&value, &written), 1);
@@ -60,8 +60,7 @@ static void test_failure_exit_status_of_anything_else(void **state)
 
 static void test_failure_exit_status_writes_to_stderr_by_default(void **state)
 {
-    atx_failure text = {"SystemExit", "to stderr", ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS,
-                        NULL, 1};
+    atx_failure text = {.type = "SystemExit", .message = "to stderr", .flags = ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, .exit_code = 1};
     FILE *capture = tmpfile();
     char got[32] = {0};
     int saved = dup(2);
@@ -89,8 +88,8 @@ static void count_release(atx_failure *failure)
 
 static void test_failure_release_calls_the_hook(void **state)
 {
-    atx_failure owned = {"ValueError", "x", 0, count_release, 0};
-    atx_failure borrowed = {"ValueError", "x", 0, NULL, 0};
+    atx_failure owned = {.type = "ValueError", .message = "x", .release = count_release};
+    atx_failure borrowed = {.type = "ValueError", .message = "x", .flags = 0, .exit_code = 0};
     (void)state;
     atx_failure_release(&owned);
     assert_int_equal(hook_calls, 1);

@@ -102,10 +102,9 @@ static void test_process_kill_with_a_harmless_signal_returns(void **state)
 
 static int fail_as_scripted(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
-    static atx_failure exit_text = {"SystemExit", "bye", ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS,
-                                    NULL, 1};
-    static atx_failure exit_code = {"SystemExit", "6", ATX_FAILURE_EXIT, NULL, 6};
-    static atx_failure value = {"ValueError", "boom", 0, NULL, 0};
+    static atx_failure exit_text = {.type = "SystemExit", .message = "bye", .flags = ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, .exit_code = 1};
+    static atx_failure exit_code = {.type = "SystemExit", .message = "6", .flags = ATX_FAILURE_EXIT, .exit_code = 6};
+    static atx_failure value = {.type = "ValueError", .message = "boom", .flags = 0, .exit_code = 0};
     const char *which = atx_args_positional(args, 0);
     (void)self;
     *failure = which[0] == 't' ? &exit_text : which[0] == 'c' ? &exit_code : &value;

@@ -210,7 +210,7 @@ static void test_profile_private_api_exists_from_3_0(void **state)
 
 static void test_profile_reraise_last_until_3_9(void **state)
 {
-    static atx_failure boom = {"ValueError", "boom", 0, NULL, 0};
+    static atx_failure boom = {.type = "ValueError", .message = "boom", .flags = 0, .exit_code = 0};
     atx_profile flipped = *atx_profile_find("3.10");
     size_t reports;
     (void)state;
@@ -223,7 +223,7 @@ static void test_profile_reraise_last_until_3_9(void **state)
 
 static void test_profile_report_exit_from_3_10(void **state)
 {
-    static atx_failure quit = {"SystemExit", "", ATX_FAILURE_EXIT, NULL, 0};
+    static atx_failure quit = {.type = "SystemExit", .message = "", .flags = ATX_FAILURE_EXIT, .exit_code = 0};
     atx_profile flipped = *atx_profile_find("3.9");
     size_t reports;
     (void)state;
@@ -238,7 +238,7 @@ static void test_profile_report_exit_from_3_10(void **state)
 
 static void test_profile_header_per_era(void **state)
 {
-    static const atx_failure boom = {"ValueError", "boom", ATX_FAILURE_NO_TRACEBACK, NULL, 0};
+    static const atx_failure boom = {.type = "ValueError", .message = "boom", .flags = ATX_FAILURE_NO_TRACEBACK, .exit_code = 0};
     atx_profile flipped = *atx_profile_find("3.12");
     (void)state;
     check_report(atx_profile_find("3.9"), &boom, "Error in atexit._run_exitfuncs:\nValueError: boom\n");
@@ -254,7 +254,7 @@ static void test_profile_header_per_era(void **state)
 
 static void test_profile_colon_on_empty_message_from_3_10(void **state)
 {
-    static const atx_failure empty = {"ZeroDivisionError", "", ATX_FAILURE_NO_TRACEBACK, NULL, 0};
+    static const atx_failure empty = {.type = "ZeroDivisionError", .message = "", .flags = ATX_FAILURE_NO_TRACEBACK, .exit_code = 0};
     atx_profile flipped = *atx_profile_find("3.9");
     (void)state;
     check_report(atx_profile_find("3.9"), &empty, "Error in atexit._run_exitfuncs:\nZeroDivisionError\n");
@@ -266,7 +266,7 @@ static void test_profile_colon_on_empty_message_from_3_10(void **state)
 
 static void test_profile_traceback_always_in_2_7(void **state)
 {
-    static const atx_failure frameless = {"TypeError", "x", ATX_FAILURE_NO_TRACEBACK, NULL, 0};
+    static const atx_failure frameless = {.type = "TypeError", .message = "x", .flags = ATX_FAILURE_NO_TRACEBACK, .exit_code = 0};
     atx_profile flipped = *atx_profile_find("3.0");
     (void)state;
     check_report(atx_profile_find("2.7"), &frameless,

@@ -27,7 +27,7 @@ static void check(const char *version, const atx_callable *c, const atx_failure 
 static void test_report_headers_per_era(void **state)
 {
     test_callable a;
-    atx_failure f = {"ValueError", "boom", 0, NULL, 0};
+    atx_failure f = {.type = "ValueError", .message = "boom", .flags = 0, .exit_code = 0};
     (void)state;
     test_callable_init(&a, &TEST_TYPE, "a");
     check("2.7", &a.base, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
@@ -43,8 +43,8 @@ static void test_report_headers_per_era(void **state)
 static void test_report_empty_messages_and_no_traceback(void **state)
 {
     test_callable a;
-    atx_failure empty = {"ZeroDivisionError", "", 0, NULL, 0};
-    atx_failure none = {"KeyboardInterrupt", NULL, ATX_FAILURE_NO_TRACEBACK, NULL, 0};
+    atx_failure empty = {.type = "ZeroDivisionError", .message = "", .flags = 0, .exit_code = 0};
+    atx_failure none = {.type = "KeyboardInterrupt", .message = NULL, .flags = ATX_FAILURE_NO_TRACEBACK, .exit_code = 0};
     (void)state;
     test_callable_init(&a, &TEST_TYPE, "a");
     check("3.9", &a.base, &empty, "Error in atexit._run_exitfuncs:\n"
@@ -59,9 +59,24 @@ static void test_report_empty_messages_and_no_traceback(void **state)
                                  "Traceback (most recent call last):\nKeyboardInterrupt\n");
 }
 
+/* What C code shows (c_type, c_message) is 3.x's report; 2.7's is Python's traceback
+ * module, which shows type and message. */
+static void test_report_c_names_where_c_prints_the_report(void **state)
+{
+    test_callable a;
+    atx_failure f = {.type = "MyError", .message = "<unprintable MyError object>",
+                     .c_type = "__main__.MyError", .c_message = "<exception str() failed>"};
+    (void)state;
+    test_callable_init(&a, &TEST_TYPE, "a");
+    check("2.7", &a.base, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                              "MyError: <unprintable MyError object>\n");
+    check("3.9", &a.base, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                              "__main__.MyError: <exception str() failed>\n");
+}
+
 static void test_report_a_failure_of_the_run_itself(void **state)
 {
-    atx_failure f = {"MemoryError", NULL, 0, NULL, 0};
+    atx_failure f = {.type = "MemoryError", .message = NULL, .flags = 0, .exit_code = 0};
     (void)state;
     check("3.14", NULL, &f, "Exception ignored while copying atexit callbacks:\n"
                             "Traceback (most recent call last):\nMemoryError: \n");
@@ -80,7 +95,7 @@ static void test_report_long_reprs_are_whole(void **state)
 {
     static const atx_callable_type LONG = {"long", NULL, NULL, long_repr};
     atx_callable c = {&LONG};
-    atx_failure f = {"ValueError", "x", ATX_FAILURE_NO_TRACEBACK, NULL, 0};
+    atx_failure f = {.type = "ValueError", .message = "x", .flags = ATX_FAILURE_NO_TRACEBACK, .exit_code = 0};
     char *text;
     (void)state;
     text = report("3.11", &c, &f);
@@ -95,6 +110,7 @@ int main(void)
         cmocka_unit_test(test_report_empty_messages_and_no_traceback),
         cmocka_unit_test(test_report_long_reprs_are_whole),
         cmocka_unit_test(test_report_a_failure_of_the_run_itself),
+        cmocka_unit_test(test_report_c_names_where_c_prints_the_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
