@@ -11,11 +11,6 @@
  * user's mistake (users write YAML, which the loader reports as FILE:LINE). */
 #define CANONICAL_INVALID 125
 
-/* The nesting the loader allows (oracle/casemodel.py MAX_CHILD_DEPTH, MAX_VALUE_DEPTH):
- * deeper input is invalid, so that executing a case never recurses further. */
-#define CANONICAL_MAX_CHILD_DEPTH 16
-#define CANONICAL_MAX_VALUE_DEPTH 32
-
 /* Reads the atx-case/1 file at path into *out (which then owns everything it points
  * to; case_free releases it). Every field is checked: types, known names, indices in
  * range, the fields each operation needs. On error returns -1, writes one line,
