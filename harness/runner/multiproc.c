@@ -10,6 +10,7 @@
 #include "fork.h"
 #include "objects.h"
 #include "pyexit.h"
+#include "pystack.h"
 #include "runtime.h"
 #include "steps.h"
 #include "threads.h"
@@ -191,5 +192,7 @@ void process_child_main(const char *spec)
         atx_process_child_end(rt.registry, bootstrap(s, number));
     }
     import_main_module();
-    exit(bootstrap(s, number));
+    number = bootstrap(s, number);
+    pystack_set_depth(0); /* spawn_main's sys.exit: the handlers run at shutdown, from C */
+    exit(number);
 }

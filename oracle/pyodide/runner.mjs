@@ -1,6 +1,7 @@
 // Pyodide (CPython 3.14 on WebAssembly) as an oracle: loads Pyodide once, then runs many
-// generated case programs, one per JSON line on stdin, each with fresh globals and an
-// empty atexit registry, answering one JSON line per program on stdout:
+// generated case programs, one per JSON line on stdin, each with fresh globals, sys's hooks
+// as they were at start and an empty atexit registry, answering one JSON line per program
+// on stdout:
 //   {"output": merged stdout+stderr, "events": event log, "applicable": bool, "reason": text}
 // Pyodide cannot end a process, so a program that ends by an exception (SystemExit
 // included) or leaves handlers for the interpreter's shutdown is not applicable.
@@ -17,6 +18,8 @@ py.setStderr(sink);
 const prepare = `
 import atexit, os, sys
 atexit._clear()
+sys.unraisablehook = sys.__unraisablehook__
+sys.excepthook = sys.__excepthook__
 _atx_events_fd = os.open("/tmp/atx-events", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
 sys.argv = ["program.py", str(_atx_events_fd)]
 `;
