@@ -61,3 +61,11 @@ def test_a_runtime_that_dies_is_not_a_hang_and_the_next_program_still_runs(oracl
     assert pyodide.STACK_OVERFLOW_ISSUE in died.not_applicable
     after = oracle.run(program(tmp_path, "after.py", "print('alive')\n"), 60)
     assert after.output == "alive\n"
+
+
+def test_a_programs_hooks_do_not_outlive_it(oracle, tmp_path):
+    setter = "sys.excepthook = sys.unraisablehook = lambda *args: None\n"
+    oracle.run(program(tmp_path, "sets.py", setter), 30)
+    seen = oracle.run(program(tmp_path, "sees.py", "print(sys.excepthook is sys.__excepthook__, "
+                                       "sys.unraisablehook is sys.__unraisablehook__)\n"), 30)
+    assert seen.output == "True True\n"
