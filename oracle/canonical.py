@@ -10,7 +10,7 @@ import json
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
-from oracle.casemodel import NO_VALUE, Case, Ref, Step
+from oracle.casemodel import NO_VALUE, Case, ListRef, Ref, Step
 
 FORMAT = "atx-case/1"
 
@@ -18,12 +18,20 @@ FORMAT = "atx-case/1"
 def canonical(case: Case) -> Dict[str, Any]:
     handler_index = {name: i for i, name in enumerate(case.handlers)}
     object_index = {name: i for i, name in enumerate(case.objects)}
+    list_index = {name: i for i, name in enumerate(case.lists)}
+
+    def value(v: Any) -> Any:
+        """A value as JSON: a named list is {"list": its index}."""
+        if isinstance(v, ListRef):
+            return {"list": list_index[v.name]}
+        return [value(item) for item in v] if isinstance(v, list) else v
 
     def ref(target: Optional[Ref]) -> Optional[Dict[str, Any]]:
         if target is None:
             return None
         if target.handler is None:
-            return {"kind": "value", "handler": None, "object": None, "value": target.value}
+            return {"kind": "value", "handler": None, "object": None,
+                    "value": value(target.value)}
         return {"kind": "handler", "handler": handler_index[target.handler],
                 "object": None if target.obj is None else object_index[target.obj],
                 "value": None}
@@ -32,12 +40,13 @@ def canonical(case: Case) -> Dict[str, Any]:
         return [{
             "op": step.op, "line": step.line, "serial": step.serial,
             "text": step.text if step.op in ("print", "compute") else None,
+            "list": list_index[step.text] if step.op in ("append", "print_list") else None,
             "exception": step.exc_type,
             "has_arg": step.arg is not NO_VALUE,
-            "arg": None if step.arg is NO_VALUE else step.arg,
+            "arg": None if step.arg is NO_VALUE else value(step.arg),
             "ref": ref(step.ref),
-            "args": list(step.args),
-            "kwargs": [[key, value] for key, value in step.kwargs],
+            "args": [value(arg) for arg in step.args],
+            "kwargs": [[key, value(v)] for key, v in step.kwargs],
             "catch": step.catch,
             "print_returned": step.print_returned,
             "signal": step.text if step.op in ("kill", "on_signal") else None,
@@ -51,7 +60,7 @@ def canonical(case: Case) -> Dict[str, Any]:
             "repeat": step.repeat,
             "on_call": step.on_call,
             "if_other": step.if_other,
-            "extra_args": list(step.extra_args),
+            "extra_args": [value(arg) for arg in step.extra_args],
             "func_keyword": step.func_keyword,
         } for step in items]
 
@@ -69,13 +78,17 @@ def canonical(case: Case) -> Dict[str, Any]:
         "needs": list(case.needs),
         "exceptions": [{"name": name, "base": exception.base, "str_raises": exception.str_raises}
                        for name, exception in case.exceptions.items()],
+        "lists": [{"name": name, "items": value(items)} for name, items in case.lists.items()],
         "objects": [{"name": name, "class": cls} for name, cls in case.objects.items()],
         "handlers": [{
             "name": h.name, "kind": h.kind, "line": h.line, "class": h.cls,
-            "builtin": h.builtin, "quiet": h.quiet,
+            "builtin": h.builtin,
+            "list": None if h.bound_list is None else list_index[h.bound_list],
+            "quiet": h.quiet,
             "params": None if h.params is None else [
                 {"name": p.name, "has_default": p.default is not NO_VALUE,
-                 "default": None if p.default is NO_VALUE else p.default} for p in h.params],
+                 "default": None if p.default is NO_VALUE else value(p.default)}
+                for p in h.params],
             "varargs": h.varargs, "varkw": h.varkw, "body": steps(h.body),
             "eq": None if h.eq is None else steps(h.eq),
         } for h in case.handlers.values()],

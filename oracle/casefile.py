@@ -25,14 +25,14 @@ RESERVED_NAMES = KEYWORDS + (
     "object", "os", "other", "self", "sorted", "str", "sys", "type", "types",
 )
 RESERVED_CLASSES = EXCEPTION_TYPES + ("BaseException", "False", "None", "NotImplemented", "True")
-FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "exceptions", "objects",
-          "handlers",
+FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "exceptions", "lists",
+          "objects", "handlers",
           "module", "main")
 REQUIRED = ("id", "description", "clauses", "tags", "main")
 HANDLER_FIELDS = {"function": ("kind", "params", "body", "quiet"),
                   "method": ("kind", "class", "params", "body", "quiet"),
                   "callable-object": ("kind", "params", "body", "eq", "quiet"),
-                  "builtin": ("kind", "builtin")}
+                  "builtin": ("kind", "builtin", "list")}
 
 
 def case_id_for(path: str, cases_root: str) -> Optional[str]:
@@ -79,6 +79,7 @@ class _Loader(StepReader):
         self.min_version: Optional[Tuple[int, int]] = None
         self.serials = 0
         self.exceptions: Dict[str, ExceptionClass] = {}
+        self.lists: Dict[str, List[Any]] = {}
 
     def load(self, root: Node) -> Case:
         n = self.nodes
@@ -104,10 +105,20 @@ class _Loader(StepReader):
             exit_path = self.choice(fields["exit"][1], "exit", EXIT_PATHS)
         if "exceptions" in fields:
             self.read_exceptions(fields["exceptions"][1])
+        if "lists" in fields:
+            for name, key_node, value in n.mapping(fields["lists"][1], "lists"):
+                self.check_name(key_node, name, NAME_RE, "a list's name")
+                self.check_free(key_node, name, RESERVED_NAMES)
+                items = self.plain_value(value, "a list's items")
+                if not isinstance(items, list):
+                    n.fail(value, "a list's items are a list")
+                self.lists[name] = items
         if "objects" in fields:
             for name, key_node, value in n.mapping(fields["objects"][1], "objects"):
                 self.check_name(key_node, name, NAME_RE, "an object name")
                 self.check_free(key_node, name, RESERVED_NAMES)
+                if name in self.lists:
+                    n.fail(key_node, "'%s' names a list already" % name)
                 cls = n.text(value, "an object's class")
                 if not CLASS_RE.match(cls):
                     n.fail(value, "a class name is CapitalisedWords")
@@ -119,8 +130,8 @@ class _Loader(StepReader):
             for name, key_node, value in n.mapping(fields["handlers"][1], "handlers"):
                 self.check_name(key_node, name, NAME_RE, "a handler name")
                 self.check_free(key_node, name, RESERVED_NAMES)
-                if name in self.objects:
-                    n.fail(key_node, "'%s' names an object already" % name)
+                if name in self.objects or name in self.lists:
+                    n.fail(key_node, "'%s' names an object or a list already" % name)
                 self.handlers[name] = self.handler(name, key_node, value)
         module = self.steps(fields["module"][1], "module", "module") if "module" in fields else ()
         main = self.steps(fields["main"][1], "main", "main")
@@ -128,7 +139,8 @@ class _Loader(StepReader):
             n.fail(fields["main"][1], "main must have at least one step")
         self.check_refs()
         case = Case(self.path, case_id, description, clauses, tags, min_version, max_version,
-                    exit_path, self.objects, self.handlers, main, module, self.exceptions)
+                    exit_path, self.objects, self.handlers, main, module, self.exceptions,
+                    self.lists)
         self.check_no_count_with_processes(case)
         return case
 
@@ -215,7 +227,10 @@ class _Loader(StepReader):
             if "builtin" not in fields:
                 n.fail(node, "a builtin handler needs 'builtin' (one of: %s)" % ", ".join(BUILTINS))
             builtin = self.choice(fields["builtin"][1], "builtin", BUILTINS)
-            return Handler(name, kind, key_node.line, builtin=builtin)
+            if (builtin == "list.append") != ("list" in fields):
+                n.fail(node, "'list' names the list of builtin list.append, and only that")
+            bound = self.list_name(fields["list"][1]) if "list" in fields else None
+            return Handler(name, kind, key_node.line, builtin=builtin, bound_list=bound)
         body = self.steps(fields["body"][1], "body", "handler") if "body" in fields else ()
         cls = None
         if kind == "method":

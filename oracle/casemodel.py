@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 KINDS = ("function", "method", "callable-object", "builtin")
-BUILTINS = ("print", "int", "len", "sys.exit")
+BUILTINS = ("print", "int", "len", "sys.exit", "list.append")
 # compute: real operations that fail, each raising what CPython raises there.
 COMPUTATIONS = ("1 / 0", "1 // 0", "[][0]", "{}['k']", "int('x')", "None.missing", "1 + 'a'",
                 "len(1)")
@@ -56,6 +56,8 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "call": ("any", "ref", ("args", "kwargs", "catch")),
     "sleep": ("any", "milliseconds", ()),
     "compute": ("any", "computation", ("catch",)),
+    "append": ("any", "list-name", ("value",)),
+    "print_list": ("any", "list-name", ()),
     "on_unraisable": ("any", "none", ()),
     "on_uncaught": ("any", "none", ()),
 }
@@ -76,6 +78,13 @@ NEEDS: Dict[str, Tuple[str, ...]] = {
     "on_signal": ("signals",), "thread": ("threads",), "os_exit": ("process-exit",),
     "abort": ("process-exit",),
 }
+
+
+@dataclass(frozen=True)
+class ListRef:
+    """A value that is one of the case's named lists itself, {list: NAME}: the same
+    object wherever it appears, so a change to it shows everywhere."""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,7 @@ class Handler:
     eq: Optional[Tuple[Step, ...]] = None
     cls: Optional[str] = None
     builtin: Optional[str] = None
+    bound_list: Optional[str] = None  # builtin list.append: the list it appends to
     quiet: bool = False  # logs no call or eq events: its frames are its own alone
     params: Optional[Tuple[Param, ...]] = None  # a fixed signature; None: (*args, **kwargs)
     varargs: Optional[str] = None  # with params: *NAME
@@ -156,6 +166,7 @@ class Case:
     main: Tuple[Step, ...]
     module: Tuple[Step, ...] = ()  # run at import: again in spawn and forkserver children
     exceptions: Dict[str, ExceptionClass] = field(default_factory=dict)
+    lists: Dict[str, List[Any]] = field(default_factory=dict)  # name -> initial items
     area: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -185,7 +196,7 @@ class Case:
     def ascii_only(self) -> bool:
         """Whether every text a step holds is ASCII: then no repr() of it depends on a
         version's Unicode database (the reference's cache shares such runs, cache.py)."""
-        pending: List[Any] = []
+        pending: List[Any] = list(self.lists.values())
         for step in self.steps():
             pending += [step.text, step.arg, list(step.args), [v for _, v in step.kwargs]]
             pending.append(step.ref.value if step.ref is not None else None)

@@ -5,10 +5,11 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from oracle.casemodel import (COMPUTATIONS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
+                              ListRef,
                               FIRST_WITH_START_METHODS, FIRST_WITH_UNRAISABLEHOOK, HANDLED_SIGNALS, MAX_CHILD_DEPTH,
                               MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS, SIGNALS,
                               START_METHODS, STREAMS, Ref, Step)
-from oracle.yamlnodes import Mapping, Node, Nodes, Scalar, visible
+from oracle.yamlnodes import Mapping, Node, Nodes, Scalar, Sequence, visible
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 KEYWORDS = (
@@ -27,6 +28,7 @@ class StepReader:
     serials: int
     min_version: Optional[Tuple[int, int]]
     exceptions: Dict[str, Any]  # the case's own exception classes, by name
+    lists: Dict[str, List[Any]]  # the case's named lists
 
     def check_name(self, node: Node, name: str, pattern: "re.Pattern[str]", what: str) -> None:
         if not pattern.match(name):
@@ -52,8 +54,39 @@ class StepReader:
                             % MAX_CHILD_DEPTH)
         return tuple(self.step(item, where, depth) for item in self.nodes.sequence(node, what))
 
-    def value(self, node: Node, what: str) -> Any:
-        return self.nodes.value(node, what, limit=MAX_VALUE_DEPTH)
+    def value(self, node: Node, what: str, depth: int = 0) -> Any:
+        """A data value: a scalar, {list: NAME} (one of the case's lists itself), or a
+        list of values nested at most MAX_VALUE_DEPTH deep."""
+        n = self.nodes
+        if isinstance(node, Sequence):
+            if depth >= MAX_VALUE_DEPTH:
+                n.fail(node, "%s: lists nested more than %d deep" % (what, MAX_VALUE_DEPTH))
+            return [self.value(item, what, depth + 1) for item in node.items]
+        if isinstance(node, Mapping):
+            items = n.mapping(node, what)
+            if len(items) != 1 or items[0][0] != "list":
+                n.fail(node, "%s: a value is a scalar, a list or {list: NAME}" % what)
+            return ListRef(self.list_name(items[0][2]))
+        return n.scalar(node)
+
+    def plain_value(self, node: Node, what: str) -> Any:
+        """A value holding no named list: what a named list may hold (no cycles)."""
+        found = self.value(node, what)
+        pending = [found]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, ListRef):
+                self.nodes.fail(node, "%s: a named list holds plain values (no {list: NAME})"
+                                % what)
+            if isinstance(item, list):
+                pending += item
+        return found
+
+    def list_name(self, node: Node) -> str:
+        name = self.nodes.text(node, "a list's name")
+        if name not in self.lists:
+            self.nodes.fail(node, "no list named '%s' (see lists:)" % visible(name))
+        return name
 
     def step(self, node: Node, where: str, depth: int) -> Step:
         n = self.nodes
@@ -129,6 +162,12 @@ class StepReader:
                 if self.min_version is None or self.min_version < FIRST_WITH_START_METHODS:
                     n.fail(extras["start"][0], "'start' needs versions {min: \"3.4\"} or later "
                                                "(2.7's multiprocessing has no start methods)")
+        elif reads == "list-name":
+            step["text"] = self.list_name(value)
+            if op == "append":
+                if "value" not in extras:
+                    n.fail(op_node, "'append' needs 'value' (what it appends)")
+                step["arg"] = self.plain_value(extras["value"][1], "value")
         elif reads == "computation":
             step["text"] = self.choice(value, "compute", COMPUTATIONS)
         elif reads == "return-value" and where == "handler":

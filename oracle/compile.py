@@ -3,7 +3,7 @@
 import os
 from typing import Any, List, Sequence
 
-from oracle.casemodel import NO_VALUE, Case, Handler, Ref, Step
+from oracle.casemodel import NO_VALUE, Case, Handler, ListRef, Ref, Step
 
 PRELUDE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.py")
 EQ_RESULTS = {"true": "True", "false": "False", "not-implemented": "NotImplemented"}
@@ -17,7 +17,9 @@ ESCAPES.update((chr(code), "\\x%02x" % code) for code in list(range(32)) + [127]
 
 
 def literal(value: Any) -> str:
-    """Python source for a case value (text, int, bool, None, list)."""
+    """Python source for a case value (text, int, bool, None, list, a named list)."""
+    if isinstance(value, ListRef):
+        return value.name
     if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, str):
@@ -30,6 +32,8 @@ def compile_case(case: Case) -> str:
         prelude = stream.read()
     out: List[str] = ["# -*- coding: utf-8 -*-",
                       "# Generated from case %s: do not edit." % case.id, prelude]
+    for name, items in case.lists.items():
+        out.append("\n%s = %s" % (name, literal(items)))
     for name, exception in case.exceptions.items():
         out.append("\n\nclass %s(%s):" % (name, exception.base))
         out.append("    def __str__(self):\n        raise RuntimeError('__str__ raised')"
@@ -47,6 +51,8 @@ def compile_case(case: Case) -> str:
         out.append("\n")
         if handler.kind == "function":
             out.extend(function(handler, "", "", literal(handler.name)))
+        elif handler.kind == "builtin" and handler.bound_list is not None:
+            out.append("%s = %s.append" % (handler.name, handler.bound_list))
         elif handler.kind == "builtin":
             out.append("%s = %s" % (handler.name, handler.builtin))
         elif handler.kind == "callable-object":
@@ -232,6 +238,10 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         call_args = [literal(arg) for arg in step.args]
         call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
         return ["_func = %s" % ref_source(step.ref), "_func(%s)" % ", ".join(call_args)]
+    if op == "append":
+        return ["%s.append(%s)" % (step.text, literal(step.arg))]
+    if op == "print_list":
+        return ["print(_fmt(%s))" % step.text]
     if op == "on_unraisable":
         return ["sys.unraisablehook = _unraisable_hook"]
     if op == "on_uncaught":

@@ -243,13 +243,3 @@ class Nodes:
         if not isinstance(value, bool):
             self.fail(node, "%s must be true or false" % what)
         return value
-
-    def value(self, node: Node, what: str, depth: int = 0, limit: int = 0) -> Any:
-        """A data value: a scalar, or a list of values nested at most limit deep."""
-        if isinstance(node, Sequence):
-            if depth >= limit:
-                self.fail(node, "%s: lists nested more than %d deep" % (what, limit))
-            return [self.value(item, what, depth + 1, limit) for item in node.items]
-        if isinstance(node, Mapping):
-            self.fail(node, "%s: a value is a scalar or a list" % what)
-        return self.scalar(node)

@@ -36,8 +36,9 @@ static size_t given(const atx_args *args)
     return atx_args_positional_count(args) + atx_args_keyword_count(args);
 }
 
-static pyexc *call_print(const atx_args *args)
+static pyexc *call_print(const handler *h, const atx_args *args)
 {
+    (void)h;
     const char *sep = " ", *end = "\n";
     text out = {NULL, 0, 0};
     size_t i;
@@ -117,8 +118,9 @@ static int int_literal(const char *s, int base)
     return digits > 0 && *s == '\0';
 }
 
-static pyexc *call_int(const atx_args *args)
+static pyexc *call_int(const handler *h, const atx_args *args)
 {
+    (void)h;
     const value *x = atx_args_positional(args, 0), *base = atx_args_positional(args, 1);
     size_t i;
     if (given(args) > 2)
@@ -161,8 +163,9 @@ static pyexc *call_int(const atx_args *args)
     }
 }
 
-static pyexc *call_len(const atx_args *args)
+static pyexc *call_len(const handler *h, const atx_args *args)
 {
+    (void)h;
     const value *v = atx_args_positional(args, 0);
     if (atx_args_keyword_count(args) > 0)
         return fail("TypeError", "len() takes no keyword arguments");
@@ -174,15 +177,27 @@ static pyexc *call_len(const atx_args *args)
 }
 
 /* sys.exit(arg): SystemExit(arg), with exit's own argument rules. */
-static pyexc *call_sys_exit(const atx_args *args)
+static pyexc *call_sys_exit(const handler *h, const atx_args *args)
 {
+    (void)h;
     if (atx_args_keyword_count(args) > 0)
-        return fail("TypeError", "%s", WORDED(W_EXIT_KEYWORDS));
+        return fail("TypeError", WORDED(W_NO_KEYWORDS), "sys.", "exit");
     if (atx_args_positional_count(args) > 1)
         return fail("TypeError", WORDED(W_EXIT_ARITY), atx_args_positional_count(args));
     pyexc *e = exc_raise("SystemExit", atx_args_positional(args, 0), 1);
     e->base.flags |= ATX_FAILURE_NO_TRACEBACK; /* raised by C code */
     return e;
+}
+
+/* list.append(x): one argument, no keywords ("list.append()" from 3.9). */
+static pyexc *call_list_append(const handler *h, const atx_args *args)
+{
+    if (atx_args_keyword_count(args) > 0)
+        return fail("TypeError", WORDED(W_NO_KEYWORDS), "list.", "append");
+    if (atx_args_positional_count(args) != 1)
+        return fail("TypeError", WORDED(W_ONE_ARGUMENT), "list.", "append", given(args));
+    value_list_append(h->bound_list, atx_args_positional(args, 0));
+    return NULL;
 }
 
 static const builtin_spec BUILTINS[] = {
@@ -193,6 +208,8 @@ static const builtin_spec BUILTINS[] = {
     {.name = "len", .python_name = "len", .repr = "<built-in function len>", .call = call_len},
     {.name = "sys.exit", .python_name = "exit", .repr = "<built-in function exit>",
      .call = call_sys_exit},
+    {.name = "list.append", .python_name = "append", .repr = "<built-in method append of list "
+     "object at 0x1>", .call = call_list_append},
 };
 
 const builtin_spec *builtin_find(const char *name)

@@ -13,8 +13,9 @@ typedef struct builtin_spec {
     int is_class;            /* int is a class (its type's name is "type") */
     /* Calls it with a pack of case values (NULL: none); returns NULL, or the
      * exception it raised (the caller owns it), worded as the version words it. Its
-     * failures have no Python frame: no "Traceback" line of their own. */
-    pyexc *(*call)(const atx_args *args);
+     * failures have no Python frame: no "Traceback" line of their own. h is the
+     * handler that names it (list.append: its list). */
+    pyexc *(*call)(const handler *h, const atx_args *args);
 } builtin_spec;
 
 /* The builtin a case names (casemodel.BUILTINS), or NULL. */

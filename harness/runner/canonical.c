@@ -15,7 +15,7 @@
 #define MAX_BYTES (64L << 20)
 
 static const char *const KINDS[] = {"function", "method", "callable-object", "builtin", NULL};
-static const char *const BUILTINS[] = {"print", "int", "len", "sys.exit", NULL};
+static const char *const BUILTINS[] = {"print", "int", "len", "sys.exit", "list.append", NULL};
 
 /* A fixed signature: names, the defaults of the last ones, *NAME and **NAME. */
 static void read_params(reader *r, const char *where, json_t *list, json_t *varargs,
@@ -65,13 +65,13 @@ static void read_handlers(reader *r, json_t *list)
         handler *h = &r->c->handlers[i];
         const char *name, *kind, *cls, *builtin;
         json_int_t line;
-        json_t *body, *eq, *cls_j, *builtin_j, *params, *varargs, *varkw;
+        json_t *body, *eq, *cls_j, *builtin_j, *params, *varargs, *varkw, *bound;
         snprintf(where, sizeof where, "handlers[%zu]", i);
         jr_unpack(&r->j, where, json_array_get(list, i),
-                  "{s:s, s:s, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "name", &name,
-                  "kind", &kind, "line", &line, "class", &cls_j, "builtin", &builtin_j,
-                  "quiet", &h->quiet, "params", &params, "varargs", &varargs, "varkw", &varkw,
-                  "body", &body, "eq", &eq);
+                  "{s:s, s:s, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "name",
+                  &name, "kind", &kind, "line", &line, "class", &cls_j, "builtin", &builtin_j,
+                  "list", &bound, "quiet", &h->quiet, "params", &params, "varargs", &varargs,
+                  "varkw", &varkw, "body", &body, "eq", &eq);
         read_params(r, where, params, varargs, varkw, h);
         cls = jr_text_or_null(&r->j, where, cls_j);
         builtin = jr_text_or_null(&r->j, where, builtin_j);
@@ -80,6 +80,11 @@ static void read_handlers(reader *r, json_t *list)
         h->cls = jr_copy(&r->j, cls);
         h->builtin = builtin == NULL ? NULL : BUILTINS[jr_one_of(&r->j, where, builtin, BUILTINS)];
         h->has_eq = !json_is_null(eq);
+        if ((builtin != NULL && strcmp(builtin, "list.append") == 0)
+            != (json_is_integer(bound) && json_integer_value(bound) >= 0
+                && (size_t)json_integer_value(bound) < r->c->nlists))
+            jr_fail(&r->j, where, "list names the named list of list.append, and only that");
+        h->bound_list = json_is_integer(bound) ? (size_t)json_integer_value(bound) : 0;
         if ((h->kind == KIND_METHOD) != (cls != NULL) || (h->kind == KIND_BUILTIN) != (builtin != NULL)
             || (h->has_eq && h->kind != KIND_CALLABLE_OBJECT))
             jr_fail(&r->j, where, "the fields do not fit the kind '%s'", kind);
@@ -115,6 +120,30 @@ static void read_exceptions(reader *r, json_t *list)
     }
 }
 
+/* The named lists: their initial items, plain values (no named list in one: no cycle). */
+static void read_lists(reader *r, json_t *list)
+{
+    char where[WHERE_SIZE];
+    size_t i, k;
+    if (!json_is_array(list))
+        jr_fail(&r->j, "lists", "a list");
+    r->c->nlists = json_array_size(list);
+    r->c->lists = arena_alloc(r->j.mem, (r->c->nlists + 1) * sizeof *r->c->lists);
+    for (i = 0; i < r->c->nlists; i++) {
+        const char *name;
+        json_t *items;
+        snprintf(where, sizeof where, "lists[%zu]", i);
+        jr_unpack(&r->j, where, json_array_get(list, i), "{s:s, s:o}", "name", &name,
+                  "items", &items);
+        if (!json_is_array(items))
+            jr_fail(&r->j, where, "items is a list");
+        r->c->lists[i] = read_value(r, where, items, 0);
+        for (k = 0; k < r->c->lists[i].count; k++)
+            if (r->c->lists[i].items[k].kind == VALUE_LIST_REF)
+                jr_fail(&r->j, where, "a named list holds no named list");
+    }
+}
+
 static void read_objects(reader *r, json_t *list)
 {
     char where[WHERE_SIZE];
@@ -146,21 +175,22 @@ static void read_case(reader *r, json_t *root)
 {
     static const char *const EXITS[] = {"normal", "os-exit", "signal", "abort", NULL};
     const char *format = NULL, *id, *description, *exit_path;
-    json_t *ignored, *exceptions, *objects, *handlers, *module, *main_steps;
+    json_t *ignored, *exceptions, *lists, *objects, *handlers, *module, *main_steps;
     (void)json_unpack(root, "{s:s}", "format", &format);
     if (format == NULL || strcmp(format, FORMAT) != 0)
         jr_fail(&r->j, "format", "not \"" FORMAT "\"");
     jr_unpack(&r->j, "the case", root,
-           "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+           "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
            "format", &format, "id", &id, "description", &description, "clauses", &ignored,
            "tags", &ignored, "versions", &ignored, "exit", &exit_path, "needs", &ignored,
-           "exceptions", &exceptions, "objects", &objects, "handlers", &handlers,
-           "module", &module, "main", &main_steps);
+           "exceptions", &exceptions, "lists", &lists, "objects", &objects,
+           "handlers", &handlers, "module", &module, "main", &main_steps);
     r->c->path = jr_copy(&r->j, r->j.path);
     r->c->id = jr_copy(&r->j, id);
     r->c->description = jr_copy(&r->j, description);
     r->c->exit_path = EXITS[jr_one_of(&r->j, "exit", exit_path, EXITS)];
     read_exceptions(r, exceptions);
+    read_lists(r, lists);
     read_objects(r, objects);
     read_handlers(r, handlers);
     r->c->module = read_steps(r, "module", module, 0, IN_MAIN);

@@ -42,8 +42,18 @@ value read_value(reader *r, const char *where, json_t *json, int depth)
         }
         break;
     }
+    case JSON_OBJECT: {
+        json_int_t list;
+        jr_unpack(&r->j, where, json, "{s:I}", "list", &list);
+        if (list < 0 || (size_t)list >= r->c->nlists)
+            jr_fail(&r->j, where, "list is not the index of a named list");
+        v.kind = VALUE_LIST_REF;
+        v.number = list;
+        break;
+    }
     default:
-        jr_fail(&r->j, where, "a value is null, a boolean, an integer, text or a list");
+        jr_fail(&r->j, where, "a value is null, a boolean, an integer, text, a list or "
+                "{\"list\": INDEX}");
     }
     return v;
 }
@@ -85,7 +95,7 @@ static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
     "run_exitfuncs", "clear", "ncallbacks", "return", "os_exit", "kill", "abort", "fork",
     "on_signal", "thread", "process", "call", "sleep", "compute", "on_unraisable",
-    "on_uncaught", NULL};
+    "on_uncaught", "append", "print_list", NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT", NULL};
 static const char *const STREAMS[] = {"stdout", "stderr", NULL};
 static const char *const RESULTS[] = {"false", "true", "not-implemented", NULL}; /* eq_result */
@@ -94,7 +104,7 @@ static const char *const STARTS[] = {"fork", "spawn", "forkserver", NULL};
 static void read_step(reader *r, const char *where, json_t *json, int depth, place in, step *s)
 {
     const char *op, *print_text, *exception, *signal, *result, *start, *stream;
-    json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra;
+    json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra, *list;
     json_t *arg, *target, *args, *kwargs, *child;
     json_int_t line, serial, delay_ms, repeat, on_call;
     int has_arg, catch_, print_returned, daemon, after_main, func_keyword;
@@ -102,14 +112,14 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b}",
+           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
            "signal", &signal_j, "result", &result_j, "child", &child, "daemon", &daemon,
            "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j,
            "stream", &stream, "repeat", &repeat, "on_call", &on_call, "if_other", &if_other_j,
-           "extra_args", &extra, "func_keyword", &func_keyword);
+           "extra_args", &extra, "func_keyword", &func_keyword, "list", &list);
     print_text = jr_text_or_null(&r->j, where, text_j);
     exception = jr_text_or_null(&r->j, where, exception_j);
     signal = jr_text_or_null(&r->j, where, signal_j);
@@ -180,12 +190,18 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     snprintf(inner, sizeof inner, "%.120s.child", where);
     s->child = arena_alloc(r->j.mem, sizeof *s->child);
     *s->child = read_steps(r, inner, child, depth + 1, IN_MAIN);
+    if ((s->op == OP_APPEND || s->op == OP_PRINT_LIST)
+        != (json_is_integer(list) && json_integer_value(list) >= 0
+            && (size_t)json_integer_value(list) < r->c->nlists))
+        jr_fail(&r->j, where, "list names a named list for append and print_list only");
+    s->list = s->op == OP_APPEND || s->op == OP_PRINT_LIST ? (size_t)json_integer_value(list) : 0;
     /* what executing each operation relies on */
     if ((s->op == OP_PRINT && s->text == NULL) || (s->op == OP_RAISE && s->exc_type == NULL)
         || ((s->op == OP_KILL || s->op == OP_ON_SIGNAL) && s->text == NULL)
         || ((s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
         || (s->op == OP_RETURN && result == NULL && in == IN_EQ)
-        || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT)))
+        || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT))
+        || (s->op == OP_APPEND && !(has_arg && s->arg.kind != VALUE_LIST_REF)))
         jr_fail(&r->j, where, "'%s' lacks what it needs", op);
     if ((s->op == OP_PRINT_ARGS && in == IN_MAIN)
         || (s->op == OP_PRINT_EQ && in != IN_EQ) || (s->op == OP_RETURN && in == IN_MAIN)

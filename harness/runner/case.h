@@ -4,12 +4,15 @@
 
 #include <stddef.h>
 
-/* A data value of the case format: int, text, bool, None or a list. */
-typedef enum value_kind { VALUE_NONE, VALUE_BOOL, VALUE_INT, VALUE_TEXT, VALUE_LIST } value_kind;
+/* A data value of the case format: int, text, bool, None, a list, or one of the
+ * case's named lists itself (shared, mutable: pylists.h). */
+typedef enum value_kind {
+    VALUE_NONE, VALUE_BOOL, VALUE_INT, VALUE_TEXT, VALUE_LIST, VALUE_LIST_REF
+} value_kind;
 
 typedef struct value {
     value_kind kind;
-    long long number;       /* VALUE_BOOL (0/1), VALUE_INT */
+    long long number;       /* VALUE_BOOL (0/1), VALUE_INT; VALUE_LIST_REF: the list's index */
     char *text;                   /* VALUE_TEXT */
     struct value *items;    /* VALUE_LIST */
     size_t count;
@@ -29,7 +32,7 @@ typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
     OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS, OP_CALL, OP_SLEEP, OP_COMPUTE,
-    OP_ON_UNRAISABLE, OP_ON_UNCAUGHT
+    OP_ON_UNRAISABLE, OP_ON_UNCAUGHT, OP_APPEND, OP_PRINT_LIST
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -64,6 +67,7 @@ typedef struct step {
     int to_stderr;       /* print: to stderr, not stdout */
     int repeat;          /* how many times the step runs (1: once) */
     int on_call;         /* 0, or the only call of its body in which it runs */
+    size_t list;         /* append, print_list: the named list's index */
     const char *if_other; /* eq bodies: runs only when the other object has this name */
     value *extra_args;   /* atexit functions: arguments given too many */
     size_t nextra;
@@ -84,7 +88,8 @@ typedef struct handler {
     int has_eq;
     steps eq;
     const char *cls;       /* method */
-    const char *builtin;   /* builtin: "print" or "int" */
+    const char *builtin;   /* builtin: "print", "int", "len", "sys.exit", "list.append" */
+    size_t bound_list;     /* list.append: the named list it appends to */
     int quiet;             /* logs no call or eq event */
     int has_params;        /* a fixed signature (else *args, **kwargs) */
     const char **params;   /* its names, self not included */
@@ -113,6 +118,8 @@ typedef struct case_file {
     const char *exit_path;
     exception_decl *exceptions;
     size_t nexceptions;
+    value *lists;          /* each named list's initial items (a VALUE_LIST) */
+    size_t nlists;
     object_decl *objects;
     size_t nobjects;
     handler *handlers;

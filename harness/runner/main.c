@@ -10,6 +10,7 @@
 #include "events.h"
 #include "multiproc.h"
 #include "objects.h"
+#include "pyvalue.h"
 #include "pyexit.h"
 #include "pyversion.h"
 #include "reports.h"
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
         return CANONICAL_INVALID;
     }
     rt.c = &c;
-    if (objects_init() != 0) {
+    if (objects_init() != 0 || value_lists_init() != 0) {
         fputs("atx-case-runner: out of memory\n", stderr);
         return 70;
     }

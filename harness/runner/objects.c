@@ -320,7 +320,8 @@ static int handler_call(atx_callable *self, const atx_args *args, atx_failure **
 
 static int builtin_invoke(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
-    pyexc *raised = builtin_find(((pyobj *)self)->h->builtin)->call(args);
+    const handler *h = ((pyobj *)self)->h;
+    pyexc *raised = builtin_find(h->builtin)->call(h, args);
     if (raised == NULL)
         return 0;
     *failure = &raised->base;

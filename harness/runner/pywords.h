@@ -10,10 +10,10 @@ typedef enum pyword {
     W_INT_ARITY,         /* (given) int('1', 2, 3) */
     W_INT_BAD_TYPE,      /* (type name) int(None) */
     W_INT_BASE_TYPE,     /* (type name) int('1', None) */
-    W_EXIT_KEYWORDS,     /* () sys.exit(x=1) */
+    W_NO_KEYWORDS,       /* (module or type prefix, function) sys.exit(x=1) */
     W_EXIT_ARITY,        /* (given) sys.exit(1, 2) */
-    W_NO_ARGUMENTS,      /* (function, given) atexit._clear(1) */
-    W_ONE_ARGUMENT,      /* (function, given) atexit.unregister() */
+    W_NO_ARGUMENTS,      /* (prefix, function, given) atexit._clear(1) */
+    W_ONE_ARGUMENT,      /* (prefix, function, given) atexit.unregister() */
     W_DIVISION_BY_ZERO,  /* () 1 / 0 */
     W_C_INT_TOO_LARGE,   /* () os._exit(2 ** 31) */
     W_C_INT_TOO_SMALL,   /* () os._exit(-2 ** 31 - 1) */

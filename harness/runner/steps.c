@@ -73,8 +73,8 @@ static pyexc *check_arity(const step *s, const char *function, int present, int 
         return missing(function);
     if (count == (takes_one ? 1u : 0u))
         return NULL;
-    text_addf(&message, pyword_format(takes_one ? W_ONE_ARGUMENT : W_NO_ARGUMENTS), function,
-              count);
+    text_addf(&message, pyword_format(takes_one ? W_ONE_ARGUMENT : W_NO_ARGUMENTS), "atexit.",
+              function, count);
     e = type_error(text_str(&message));
     text_free(&message);
     return e;
@@ -90,6 +90,10 @@ static pyexc *do_register(const step *s)
      * position only, and so sees no argument */
     if (!s->has_ref || (s->func_keyword && rt.major == 3))
         return type_error("register() takes at least 1 argument (0 given)");
+    if (rt.major == 2 && !s->func_keyword) /* Lib/atexit.py: register(func, *targs, **kargs) */
+        for (size_t i = 0; i < s->nkwargs; i++)
+            if (strcmp(s->kwargs[i].name, "func") == 0)
+                return type_error("register() got multiple values for keyword argument 'func'");
     func = object_for_ref(&s->target);
     args = pack(s);
     err = atx_register(rt.registry, func, args, &returned);
@@ -212,6 +216,15 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_SLEEP:
         sleep_ms(s->delay_ms);
         return NULL;
+    case OP_APPEND:
+        value_list_append(s->list, &s->arg);
+        return NULL;
+    case OP_PRINT_LIST: { /* print(_fmt(NAME)) */
+        value named = {.kind = VALUE_LIST_REF, .number = (long long)s->list};
+        value_canonical(&t, &named);
+        out_line(&t);
+        return NULL;
+    }
     case OP_ON_UNRAISABLE:
         rt.unraisable_hook = 1;
         return NULL;
