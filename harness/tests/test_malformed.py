@@ -14,7 +14,8 @@ from oracle.discovery import discover
 from oracle.yamlnodes import CaseError
 
 BAD = os.path.join(MALFORMED, "bad")
-LISTS = {"{OPS}": OPS, "{EVERY_OP_MODIFIERS}": EVERY_OP_MODIFIERS, "{SIGNALS}": SIGNALS}
+LISTS = {"{OPS}": OPS, "{EVERY_OP_MODIFIERS}": EVERY_OP_MODIFIERS, "{SIGNALS}": SIGNALS,
+         "{FIELDS}": casefile.FIELDS}
 
 
 def expand(message):
