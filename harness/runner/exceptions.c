@@ -96,8 +96,11 @@ pyexc *exc_raise(const char *type, const value *arg, int by_sys_exit)
     const exception_decl *decl = by_sys_exit ? NULL : own_class(type);
     text message = {NULL, 0, 0};
     pyexc *e;
-    /* str(KeyError(x)) is repr(x); every other type shows str(x). */
-    if (arg != NULL && !by_sys_exit
+    /* str(KeyError(x)) is repr(x); every other type shows str(x); sys.exit(None)
+     * raises SystemExit with no args at all (its str is ""), SystemExit(None) with one. */
+    if (arg != NULL && by_sys_exit && arg->kind == VALUE_NONE)
+        ;
+    else if (arg != NULL && !by_sys_exit
         && strcmp(decl != NULL ? decl->base : type, "KeyError") == 0)
         value_repr(&message, arg);
     else if (arg != NULL)
