@@ -347,11 +347,26 @@ atx_registry *atx_default_registry(void);
  * 3.x discards it at shutdown; with profile->shutdown_reraise (2.7) it is
  * reported under "Error in sys.exitfunc:" to stderr, or, a SystemExit, ends
  * the process at once with atx_failure_exit_status's status. Installing again
- * replaces the registry (borrowed: it must outlive the process's end, or be
- * uninstalled first; NULL uninstalls); the C atexit() hook is taken once.
+ * replaces the registry, or the exitfunc installed below (borrowed: it must
+ * outlive the process's end, or be uninstalled first; NULL uninstalls both); the
+ * C atexit() hook is taken once.
  * Returns 0 or ATX_ENOMEM (the C library refused the atexit() hook).
  * Thread-safe; may be called from a handler. */
 int atx_process_install(atx_registry *registry);
+
+/* CPython 2.7's sys.exitfunc replaced by the program (`sys.exitfunc = func`, which
+ * no 3.x version reads): at the normal end of the process func is called by C with
+ * no arguments, in place of any registry's run. What it raises is reported as
+ * call_sys_exitfunc does, under "Error in sys.exitfunc:" in profile's wording (a
+ * "Traceback" line only when the failure comes from a Python frame, i.e. lacks
+ * ATX_FAILURE_NO_TRACEBACK), or, a SystemExit, ends the process at once with
+ * atx_failure_exit_status's status. A func without a call hook fails with TypeError
+ * "'TYPE' object is not callable". It replaces what atx_process_install installed,
+ * and atx_process_install replaces it (2.7's atexit module, when imported again,
+ * registers sys.exitfunc and takes its place). func and profile are borrowed.
+ * Returns 0, ATX_EINVAL (either is NULL) or ATX_ENOMEM (as atx_process_install).
+ * Thread-safe; may be called from a handler. */
+int atx_process_install_exitfunc(atx_callable *func, const atx_profile *profile);
 
 /* Python's os._exit(status): ends the process at once; no handler runs. Stdio
  * buffers are flushed first (the output written so far is kept). Never returns.

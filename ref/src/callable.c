@@ -1,7 +1,17 @@
-/* callable.c - Python's == between callables, and repr(). */
+/* callable.c - calling a callable from C, Python's == between callables, and repr(). */
 #include <stdio.h>
 
 #include "atx_internal.h"
+
+atx_failure *atx__call(const atx_allocator *a, atx_callable *callable, const atx_args *args)
+{
+    atx_failure *failure = NULL;
+    if (callable->type->call == NULL)
+        return atx__failure_not_callable(a, callable->type->name);
+    if (callable->type->call(callable, args, &failure) == 0)
+        return NULL;
+    return failure != NULL ? failure : atx__failure_unset();
+}
 
 /* One side's __eq__: a decided answer, ATX_NOT_IMPLEMENTED, or ATX_ERAISED. */
 static int one_side(atx_callable *self, atx_callable *other, atx_failure **failure)

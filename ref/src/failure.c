@@ -58,7 +58,7 @@ atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_
     snprintf(f->message, size, "'%s' object is not callable", type_name);
     f->base.type = "TypeError";
     f->base.message = f->message;
-    f->base.flags = 0;
+    f->base.flags = ATX_FAILURE_NO_TRACEBACK; /* raised by the call itself, in C */
     f->base.release = owned_release;
     f->base.exit_code = 0;
     f->allocator = *a;

@@ -24,8 +24,11 @@ atx_registry *atx_default_registry(void)
     return default_registry;
 }
 
+/* What runs at the end of the process: a registry, or 2.7's replaced sys.exitfunc. */
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static atx_registry *installed;
+static atx_callable *installed_exitfunc;
+static const atx_profile *exitfunc_profile;
 static int hooked;
 
 #ifdef ATX_GCOV_DUMP
@@ -59,8 +62,10 @@ int atx_process_kill(int signal_number)
 }
 
 /* 2.7's call_sys_exitfunc(): the failure sys.exitfunc raised is printed, or,
- * a SystemExit, handled as at the top level: it ends the process. */
-static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure)
+ * a SystemExit, handled as at the top level: it ends the process. through_python:
+ * sys.exitfunc is atexit's run, Python code (atx__report_exception_as). */
+static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure,
+                                int through_python)
 {
     if (failure->flags & ATX_FAILURE_EXIT) {
         int status = atx_failure_exit_status(failure, stderr);
@@ -68,27 +73,38 @@ static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure
         atx_process_exit_now(status); /* exit() may not be called from an atexit() hook */
     }
     fputs("Error in sys.exitfunc:\n", stderr);
-    atx__report_exception_as(stderr, profile, failure, 1); /* PyErr_Display */
+    atx__report_exception_as(stderr, profile, failure, 1, through_python); /* PyErr_Display */
     atx_failure_release(failure);
 }
 
 static void run_installed(void)
 {
     atx_registry *registry;
+    atx_callable *exitfunc;
+    const atx_profile *profile;
     atx_failure *failure = NULL;
     pthread_mutex_lock(&install_lock);
     registry = installed;
+    exitfunc = installed_exitfunc;
+    profile = exitfunc_profile;
     pthread_mutex_unlock(&install_lock);
+    if (exitfunc != NULL) { /* called by C with no arguments; libc's allocator */
+        atx_allocator libc = {NULL, NULL, NULL, NULL};
+        if ((failure = atx__call(&libc, exitfunc, NULL)) != NULL)
+            reraise_at_shutdown(profile, failure, 0);
+        return;
+    }
     if (registry == NULL || atx_run(registry, &failure) != ATX_ERAISED)
         return;
     /* 3.x discards a failure handed back at shutdown; the reports were written. */
     if (atx_registry_profile(registry)->shutdown_reraise)
-        reraise_at_shutdown(atx_registry_profile(registry), failure);
+        reraise_at_shutdown(atx_registry_profile(registry), failure, 1);
     else
         atx_failure_release(failure);
 }
 
-int atx_process_install(atx_registry *registry)
+/* Installs what runs at the end: one of registry and exitfunc, or neither. */
+static int install(atx_registry *registry, atx_callable *exitfunc, const atx_profile *profile)
 {
     int err = 0;
     pthread_mutex_lock(&install_lock);
@@ -98,10 +114,25 @@ int atx_process_install(atx_registry *registry)
         else
             hooked = 1;
     }
-    if (err == 0)
+    if (err == 0) {
         installed = registry;
+        installed_exitfunc = exitfunc;
+        exitfunc_profile = profile;
+    }
     pthread_mutex_unlock(&install_lock);
     return err;
+}
+
+int atx_process_install(atx_registry *registry)
+{
+    return install(registry, NULL, NULL);
+}
+
+int atx_process_install_exitfunc(atx_callable *exitfunc, const atx_profile *profile)
+{
+    if (exitfunc == NULL || profile == NULL)
+        return ATX_EINVAL;
+    return install(NULL, exitfunc, profile);
 }
 
 /* 3.13+ popen_fork.py and forkserver.py: atexit._clear() before the target. */

@@ -40,14 +40,14 @@ void atx_report_default(void *ctx, const atx_profile *profile,
 }
 
 void atx__report_exception_as(FILE *out, const atx_profile *profile,
-                               const atx_failure *failure, int by_c)
+                               const atx_failure *failure, int by_c, int through_python)
 {
     const char *type = by_c && failure->c_type != NULL ? failure->c_type : failure->type;
     const char *message = by_c && failure->c_message != NULL ? failure->c_message
                                                               : failure->message;
     if (out == NULL)
         out = stderr;
-    if (!(failure->flags & ATX_FAILURE_NO_TRACEBACK) || profile->traceback_always)
+    if (!(failure->flags & ATX_FAILURE_NO_TRACEBACK) || (through_python && profile->traceback_always))
         fputs("Traceback (most recent call last):\n", out);
     if ((message != NULL && message[0] != '\0') || profile->colon_on_empty_message)
         fprintf(out, "%s: %s\n", type, message ? message : "");
@@ -59,5 +59,5 @@ void atx__report_exception_as(FILE *out, const atx_profile *profile,
 void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure)
 {
     /* 2.7's run loop is Python (Lib/atexit.py): traceback.print_exc() shows it */
-    atx__report_exception_as(out, profile, failure, !profile->traceback_always);
+    atx__report_exception_as(out, profile, failure, !profile->traceback_always, 1);
 }

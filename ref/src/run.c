@@ -4,15 +4,10 @@
 /* Calls one entry and deals with its failure: report, keep as last, or release. */
 static void call_entry(atx_registry *r, atx__entry *e, atx_failure **last)
 {
-    atx_failure *failure = NULL;
     const atx_profile *p = r->profile;
-    if (e->callable->type->call == NULL) {
-        failure = atx__failure_not_callable(&r->allocator, e->callable->type->name);
-    } else if (e->callable->type->call(e->callable, e->args, &failure) == 0) {
+    atx_failure *failure = atx__call(&r->allocator, e->callable, e->args);
+    if (failure == NULL)
         return;
-    } else if (failure == NULL) {
-        failure = atx__failure_unset();
-    }
     /* 3.0-3.9 and 2.7 stay silent on SystemExit; 3.10+ report it (clause run.systemexit). */
     if (!(failure->flags & ATX_FAILURE_EXIT) || p->report_exit)
         r->reporter(r->reporter_ctx, p, e->callable, failure);

@@ -100,22 +100,48 @@ static void test_process_kill_with_a_harmless_signal_returns(void **state)
     assert_int_equal(atx_process_kill(SIGCHLD), ATX_EINVAL);
 }
 
-static int fail_as_scripted(atx_callable *self, const atx_args *args, atx_failure **failure)
+/* "text": SystemExit("bye"); "code": SystemExit(6); else ValueError("boom"), from a
+ * Python frame. */
+static atx_failure *scripted_failure(const char *which)
 {
     static atx_failure exit_text = {.type = "SystemExit", .message = "bye", .flags = ATX_FAILURE_EXIT | ATX_FAILURE_EXIT_PRINTS, .exit_code = 1};
     static atx_failure exit_code = {.type = "SystemExit", .message = "6", .flags = ATX_FAILURE_EXIT, .exit_code = 6};
     static atx_failure value = {.type = "ValueError", .message = "boom", .flags = 0, .exit_code = 0};
-    const char *which = atx_args_positional(args, 0);
+    return which[0] == 't' ? &exit_text : which[0] == 'c' ? &exit_code : &value;
+}
+
+static int fail_as_scripted(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
     (void)self;
-    *failure = which[0] == 't' ? &exit_text : which[0] == 'c' ? &exit_code : &value;
+    *failure = scripted_failure(atx_args_positional(args, 0));
     return -1;
 }
 
 static const atx_callable_type FAILING = {"function", fail_as_scripted, NULL, NULL};
 
+/* What sys.exitfunc does, called with no arguments: "write" writes "exitfunc;" to
+ * stderr and returns; anything else is scripted_failure's. */
+static const char *exitfunc_script;
+
+static int exitfunc_as_scripted(atx_callable *self, const atx_args *args, atx_failure **failure)
+{
+    (void)self;
+    if (args != NULL)
+        return -1; /* failure unset: a SystemError the test would see */
+    if (strcmp(exitfunc_script, "write") == 0)
+        return fputs("exitfunc;", stderr) < 0 ? -1 : 0;
+    *failure = scripted_failure(exitfunc_script);
+    return -1;
+}
+
+static const atx_callable_type EXITFUNC = {"function", exitfunc_as_scripted, NULL, NULL};
+static const atx_callable_type NOT_CALLABLE = {"int", NULL, NULL, NULL};
+
 /* A child in profile whose shutdown run fails with `which` (re-raised when the
- * profile re-raises); returns its status and stderr. */
-static int shutdown_status(const atx_profile *profile, const char *which, char *err, size_t size)
+ * profile re-raises), or, given an exitfunc, that installs it after the registry;
+ * returns its status and stderr. */
+static int shutdown_status(const atx_profile *profile, const char *which, atx_callable *exitfunc,
+                           char *err, size_t size)
 {
     int fds[2], status;
     ssize_t n;
@@ -133,7 +159,8 @@ static int shutdown_status(const atx_profile *profile, const char *which, char *
         close(fds[0]);
         if (atx_registry_new(&options, &r) || atx_args_new(NULL, &args)
             || atx_args_push(args, (void *)(size_t)which, NULL)
-            || atx_register(r, &bad, args, NULL) || atx_process_install(r))
+            || atx_register(r, &bad, args, NULL) || atx_process_install(r)
+            || (exitfunc != NULL && atx_process_install_exitfunc(exitfunc, profile)))
             _exit(90);
         exit(0);
     }
@@ -152,14 +179,14 @@ static void test_process_2_7_shutdown_reraises(void **state)
     const atx_profile *p27 = atx_profile_find("2.7");
     char err[512];
     (void)state;
-    assert_int_equal(shutdown_status(p27, "value", err, sizeof err), 0);
+    assert_int_equal(shutdown_status(p27, "value", NULL, err, sizeof err), 0);
     assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
                              "ValueError: boom\nError in sys.exitfunc:\n"
                              "Traceback (most recent call last):\nValueError: boom\n");
     /* a SystemExit is silent in the run, then ends the process with its status */
-    assert_int_equal(shutdown_status(p27, "code", err, sizeof err), 6);
+    assert_int_equal(shutdown_status(p27, "code", NULL, err, sizeof err), 6);
     assert_string_equal(err, "");
-    assert_int_equal(shutdown_status(p27, "text", err, sizeof err), 1);
+    assert_int_equal(shutdown_status(p27, "text", NULL, err, sizeof err), 1);
     assert_string_equal(err, "bye\n");
 }
 
@@ -170,16 +197,64 @@ static void test_process_shutdown_reraise_alone(void **state)
     atx_profile flipped = *atx_profile_find("3.9");
     char err[512];
     (void)state;
-    assert_int_equal(shutdown_status(&flipped, "value", err, sizeof err), 0);
+    assert_int_equal(shutdown_status(&flipped, "value", NULL, err, sizeof err), 0);
     assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
                              "ValueError: boom\n");
-    assert_int_equal(shutdown_status(&flipped, "code", err, sizeof err), 0);
+    assert_int_equal(shutdown_status(&flipped, "code", NULL, err, sizeof err), 0);
     flipped.shutdown_reraise = 1;
-    assert_int_equal(shutdown_status(&flipped, "value", err, sizeof err), 0);
+    assert_int_equal(shutdown_status(&flipped, "value", NULL, err, sizeof err), 0);
     assert_string_equal(err, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
                              "ValueError: boom\nError in sys.exitfunc:\n"
                              "Traceback (most recent call last):\nValueError: boom\n");
-    assert_int_equal(shutdown_status(&flipped, "code", err, sizeof err), 6);
+    assert_int_equal(shutdown_status(&flipped, "code", NULL, err, sizeof err), 6);
+}
+
+/* 2.7's sys.exitfunc replaced: it runs instead of the registry; what it raises is
+ * call_sys_exitfunc's report, with a "Traceback" line only from a Python frame. */
+static void test_process_exitfunc_replaces_the_run(void **state)
+{
+    const atx_profile *p27 = atx_profile_find("2.7");
+    static atx_callable func = {&EXITFUNC}, five = {&NOT_CALLABLE};
+    char err[512];
+    (void)state;
+    exitfunc_script = "write";
+    assert_int_equal(shutdown_status(p27, "value", &func, err, sizeof err), 0);
+    assert_string_equal(err, "exitfunc;");
+    exitfunc_script = "value";
+    assert_int_equal(shutdown_status(p27, "value", &func, err, sizeof err), 0);
+    assert_string_equal(err, "Error in sys.exitfunc:\nTraceback (most recent call last):\n"
+                             "ValueError: boom\n");
+    exitfunc_script = "code";
+    assert_int_equal(shutdown_status(p27, "value", &func, err, sizeof err), 6);
+    assert_string_equal(err, "");
+    exitfunc_script = "text";
+    assert_int_equal(shutdown_status(p27, "value", &func, err, sizeof err), 1);
+    assert_string_equal(err, "bye\n");
+    assert_int_equal(shutdown_status(p27, "value", &five, err, sizeof err), 0);
+    assert_string_equal(err, "Error in sys.exitfunc:\nTypeError: 'int' object is not callable\n");
+    assert_int_equal(atx_process_install_exitfunc(NULL, p27), ATX_EINVAL);
+    assert_int_equal(atx_process_install_exitfunc(&func, NULL), ATX_EINVAL);
+}
+
+/* Installing a registry again takes the exitfunc's place (2.7's atexit imported again). */
+static void test_process_install_replaces_the_exitfunc(void **state)
+{
+    static atx_callable func = {&EXITFUNC};
+    int status;
+    pid_t pid;
+    (void)state;
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        exitfunc_script = "code"; /* would end the process with 6 */
+        if (atx_process_install_exitfunc(&func, atx_profile_find("2.7"))
+            || atx_process_install(NULL))
+            _exit(90);
+        exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* A multiprocessing fork child in profile `version`: the parent's registry holds
@@ -277,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_process_kill_with_a_harmless_signal_returns),
         cmocka_unit_test(test_process_2_7_shutdown_reraises),
         cmocka_unit_test(test_process_shutdown_reraise_alone),
+        cmocka_unit_test(test_process_exitfunc_replaces_the_run),
+        cmocka_unit_test(test_process_install_replaces_the_exitfunc),
         cmocka_unit_test(test_process_child_up_to_3_12_runs_nothing),
         cmocka_unit_test(test_process_child_from_3_13_runs_only_its_own),
         cmocka_unit_test(test_process_child_end_discards_a_reraised_failure),
