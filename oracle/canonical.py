@@ -62,6 +62,7 @@ def canonical(case: Case) -> Dict[str, Any]:
             "if_other": step.if_other,
             "extra_args": [value(arg) for arg in step.extra_args],
             "func_keyword": step.func_keyword,
+            "instance": "first" if step.first_instance else "current",
         } for step in items]
 
     def version(bound: Optional[Sequence[int]]) -> Optional[str]:

@@ -16,6 +16,9 @@ FIRST_WITH_START_METHODS = (3, 4)  # multiprocessing.get_context
 SIGNALS = ("SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT")
 HANDLED_SIGNALS = ("SIGTERM", "SIGHUP", "SIGUSR1", "SIGINT")  # SIGKILL cannot be caught
 STREAMS = ("stdout", "stderr")
+# instance: which atexit module an atexit function is called on: the one the name atexit
+# holds now (reimport_atexit rebinds it), or the one the program imported first.
+INSTANCES = ("current", "first")
 MAX_REPEAT = 1000  # repeat: N
 EXCEPTION_TYPES = (
     "Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError",
@@ -40,11 +43,14 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "raise": ("any", "exception", ("arg", "catch")),
     "exit": ("any", "optional-value", ("catch",)),
     "register": ("any", "ref-or-null", ("args", "kwargs", "catch", "print_returned",
-                                         "func_keyword")),
-    "unregister": ("any", "ref-or-null", ("catch", "extra_args")),
-    "run_exitfuncs": ("any", "none", ("catch", "extra_args")),
-    "clear": ("any", "none", ("catch", "extra_args")),
-    "ncallbacks": ("any", "none", ("catch", "extra_args")),
+                                         "func_keyword", "instance")),
+    "unregister": ("any", "ref-or-null", ("catch", "extra_args", "instance")),
+    "run_exitfuncs": ("any", "none", ("catch", "extra_args", "instance")),
+    "clear": ("any", "none", ("catch", "extra_args", "instance")),
+    "ncallbacks": ("any", "none", ("catch", "extra_args", "instance")),
+    "reimport_atexit": ("any", "none", ("catch",)),
+    "reload_atexit": ("any", "none", ("catch",)),
+    "set_exitfunc": ("any", "ref", ()),
     "return": ("body", "return-value", ()),
     "os_exit": ("any", "status", ("catch",)),
     "kill": ("any", "signal", ("catch",)),
@@ -119,6 +125,7 @@ class Step:
     if_other: Optional[str] = None  # eq bodies: the other object's name (as printed)
     extra_args: Tuple[Any, ...] = ()  # atexit functions called with these too (wrong arity)
     func_keyword: bool = False  # register: atexit.register(func=ref)
+    first_instance: bool = False  # atexit functions: called on the first atexit module
 
 
 @dataclass(frozen=True)

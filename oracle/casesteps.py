@@ -5,7 +5,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from oracle.casemodel import (COMPUTATIONS, EQ_RESULTS, EVERY_OP_MODIFIERS, EXCEPTION_TYPES,
-                              ListRef,
+                              INSTANCES, ListRef,
                               FIRST_WITH_START_METHODS, FIRST_WITH_UNRAISABLEHOOK, HANDLED_SIGNALS, MAX_CHILD_DEPTH,
                               MAX_REPEAT, MAX_VALUE_DEPTH, NOT_IN_THREADS, OPS, SIGNALS,
                               START_METHODS, STREAMS, Ref, Step)
@@ -132,8 +132,9 @@ class StepReader:
                 step["ref"] = self.ref(value)
             else:
                 for key, (kn, _) in extras.items():
-                    if key not in ("catch", "extra_args") + EVERY_OP_MODIFIERS:
-                        n.fail(kn, "'%s: ~' (no callable) takes only catch" % op)
+                    if key not in ("catch", "extra_args", "instance") + EVERY_OP_MODIFIERS:
+                        n.fail(kn, "'%s: ~' (no callable) takes only catch, extra_args and "
+                                   "instance" % op)
         elif reads == "milliseconds":
             step["delay_ms"] = self.bounded(value, op, 0, 10000, "milliseconds")
         elif reads == "status":
@@ -207,6 +208,9 @@ class StepReader:
             if where != "eq":
                 n.fail(extras["if_other"][0], "if_other is for the steps of an eq body")
             step["if_other"] = n.text(extras["if_other"][1], "if_other")
+        if "instance" in extras:
+            step["first_instance"] = self.choice(extras["instance"][1], "instance",
+                                                 INSTANCES) == "first"
         if "stream" in extras:
             step["stream"] = self.choice(extras["stream"][1], "stream", STREAMS)
         if "repeat" in extras:

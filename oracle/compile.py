@@ -178,27 +178,34 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return ["raise %s(%s)" % (step.exc_type, "" if step.arg is NO_VALUE else literal(step.arg))]
     if op == "exit":
         return ["sys.exit(%s)" % ("" if step.arg is NO_VALUE else literal(step.arg))]
+    module = "_first_atexit" if step.first_instance else "atexit"
     if op == "register":
         if step.ref is None:
-            return ["atexit.register()"]
+            return ["%s.register()" % module]
         call_args = ["func=_func" if step.func_keyword else "_func"]
         call_args += [literal(arg) for arg in step.args]
         call_args += ["%s=%s" % (key, literal(value)) for key, value in step.kwargs]
         lines = ["_func = %s" % ref_source(step.ref),
-                 "_result = atexit.register(%s)" % ", ".join(call_args)]
+                 "_result = %s.register(%s)" % (module, ", ".join(call_args))]
         if step.print_returned:
             lines.append("_returned(_result, _func)")
         return lines
     extra = [literal(arg) for arg in step.extra_args]  # arguments too many: a TypeError
     if op == "unregister":
         given = ([] if step.ref is None else [ref_source(step.ref)]) + extra
-        return ["atexit.unregister(%s)" % ", ".join(given)]
+        return ["%s.unregister(%s)" % (module, ", ".join(given))]
     if op == "run_exitfuncs":
-        return ["atexit._run_exitfuncs(%s)" % ", ".join(extra)]
+        return ["%s._run_exitfuncs(%s)" % (module, ", ".join(extra))]
     if op == "clear":
-        return ["atexit._clear(%s)" % ", ".join(extra)]
+        return ["%s._clear(%s)" % (module, ", ".join(extra))]
     if op == "ncallbacks":
-        return ["print('ncallbacks ' + str(atexit._ncallbacks(%s)))" % ", ".join(extra)]
+        return ["print('ncallbacks ' + str(%s._ncallbacks(%s)))" % (module, ", ".join(extra))]
+    if op == "reimport_atexit":  # the name atexit, a global, holds the new module
+        return ["del sys.modules['atexit']", "globals()['atexit'] = __import__('atexit')"]
+    if op == "reload_atexit":
+        return ["_reload(atexit)"]
+    if op == "set_exitfunc":  # read by 2.7's shutdown only
+        return ["sys.exitfunc = %s" % ref_source(step.ref)]
     if op == "compute":  # casemodel.COMPUTATIONS: each an expression that raises
         return [step.text]
     if op == "os_exit":

@@ -6,6 +6,14 @@ from __future__ import print_function
 import atexit
 import sys
 
+# reimport_atexit rebinds the name atexit; instance: first names this module. And
+# reload_atexit's reload: 2.7's builtin, importlib's on 3.x.
+_first_atexit = atexit
+try:
+    _reload = reload
+except NameError:
+    from importlib import reload as _reload
+
 # Structured events go to their own descriptor (argv[1]): never through atexit,
 # stdout or stderr, so they cannot change what is tested. It is reopened by path,
 # unbuffered and appending (Jython cannot os.write a raw descriptor); where there

@@ -95,15 +95,17 @@ static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
     "run_exitfuncs", "clear", "ncallbacks", "return", "os_exit", "kill", "abort", "fork",
     "on_signal", "thread", "process", "call", "sleep", "compute", "on_unraisable",
-    "on_uncaught", "append", "print_list", NULL};
+    "on_uncaught", "append", "print_list", "reimport_atexit", "reload_atexit", "set_exitfunc",
+    NULL};
 static const char *const SIGNALS[] = {"SIGTERM", "SIGKILL", "SIGHUP", "SIGUSR1", "SIGINT", NULL};
 static const char *const STREAMS[] = {"stdout", "stderr", NULL};
 static const char *const RESULTS[] = {"false", "true", "not-implemented", NULL}; /* eq_result */
 static const char *const STARTS[] = {"fork", "spawn", "forkserver", NULL};
+static const char *const INSTANCES[] = {"current", "first", NULL}; /* first_instance */
 
 static void read_step(reader *r, const char *where, json_t *json, int depth, place in, step *s)
 {
-    const char *op, *print_text, *exception, *signal, *result, *start, *stream;
+    const char *op, *print_text, *exception, *signal, *result, *start, *stream, *instance;
     json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra, *list;
     json_t *arg, *target, *args, *kwargs, *child;
     json_int_t line, serial, delay_ms, repeat, on_call;
@@ -112,14 +114,15 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o}",
+           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:s}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
            "signal", &signal_j, "result", &result_j, "child", &child, "daemon", &daemon,
            "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j,
            "stream", &stream, "repeat", &repeat, "on_call", &on_call, "if_other", &if_other_j,
-           "extra_args", &extra, "func_keyword", &func_keyword, "list", &list);
+           "extra_args", &extra, "func_keyword", &func_keyword, "list", &list,
+           "instance", &instance);
     print_text = jr_text_or_null(&r->j, where, text_j);
     exception = jr_text_or_null(&r->j, where, exception_j);
     signal = jr_text_or_null(&r->j, where, signal_j);
@@ -128,6 +131,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     memset(s, 0, sizeof *s);
     s->if_other = jr_copy(&r->j, jr_text_or_null(&r->j, where, if_other_j));
     s->func_keyword = func_keyword;
+    s->first_instance = jr_one_of(&r->j, where, instance, INSTANCES);
     s->op = (step_op)jr_one_of(&r->j, where, op, OPS);
     if (line < 1 || line > 1 << 24 || serial < 1 || serial > 1 << 24)
         jr_fail(&r->j, where, "line and serial count from 1");
@@ -198,7 +202,8 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     /* what executing each operation relies on */
     if ((s->op == OP_PRINT && s->text == NULL) || (s->op == OP_RAISE && s->exc_type == NULL)
         || ((s->op == OP_KILL || s->op == OP_ON_SIGNAL) && s->text == NULL)
-        || ((s->op == OP_ON_SIGNAL || s->op == OP_CALL) && !s->has_ref)
+        || ((s->op == OP_ON_SIGNAL || s->op == OP_CALL || s->op == OP_SET_EXITFUNC)
+            && !s->has_ref)
         || (s->op == OP_RETURN && result == NULL && in == IN_EQ)
         || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT))
         || (s->op == OP_APPEND && !(has_arg && s->arg.kind != VALUE_LIST_REF)))

@@ -32,7 +32,8 @@ typedef enum step_op {
     OP_PRINT, OP_PRINT_ARGS, OP_PRINT_EQ, OP_RAISE, OP_EXIT, OP_REGISTER, OP_UNREGISTER,
     OP_RUN_EXITFUNCS, OP_CLEAR, OP_NCALLBACKS, OP_RETURN, OP_OS_EXIT, OP_KILL, OP_ABORT,
     OP_FORK, OP_ON_SIGNAL, OP_THREAD, OP_PROCESS, OP_CALL, OP_SLEEP, OP_COMPUTE,
-    OP_ON_UNRAISABLE, OP_ON_UNCAUGHT, OP_APPEND, OP_PRINT_LIST
+    OP_ON_UNRAISABLE, OP_ON_UNCAUGHT, OP_APPEND, OP_PRINT_LIST, OP_REIMPORT_ATEXIT,
+    OP_RELOAD_ATEXIT, OP_SET_EXITFUNC
 } step_op;
 
 typedef enum eq_result { EQ_FALSE, EQ_TRUE, EQ_NOT_IMPLEMENTED } eq_result;
@@ -72,6 +73,7 @@ typedef struct step {
     value *extra_args;   /* atexit functions: arguments given too many */
     size_t nextra;
     int func_keyword;    /* register: atexit.register(func=REF) */
+    int first_instance;  /* atexit functions: called on the module imported first */
 } step;
 
 typedef struct steps {

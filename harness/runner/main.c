@@ -7,6 +7,7 @@
 
 #include "canonical.h"
 #include "case.h"
+#include "atexit_module.h"
 #include "events.h"
 #include "multiproc.h"
 #include "objects.h"
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
     }
     rt.profile_arg = profile_name;
     rt.events_fd = fd_arg ? atoi(fd_arg) : -1;
-    if (runtime_open_registry(profile, report_failure) != 0) {
+    if (atexit_module_import(profile, report_failure) != 0) {
         fputs("atx-case-runner: cannot set up the registry\n", stderr);
         return 70;
     }

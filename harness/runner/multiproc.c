@@ -112,8 +112,9 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
 static void import_multiprocessing(void)
 {
     static int imported;
-    if (!imported && atx_register(rt.registry, object_library_function("_exit_function"),
-                                  NULL, NULL) != 0)
+    if (!imported
+        && atx_register(rt.registry, object_library_function("_exit_function", NULL, NULL),
+                        NULL, NULL) != 0)
         exit(70);
     imported = 1;
 }

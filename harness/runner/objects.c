@@ -30,6 +30,8 @@ typedef struct pyobj {
     const object_decl *self; /* OBJ_METHOD: the instance it is bound to */
     value *val;              /* OBJ_VALUE */
     const char *library;     /* OBJ_LIBRARY: its __name__ */
+    library_body body;       /* OBJ_LIBRARY: what calling it does (NULL: nothing) */
+    void *body_ctx;
     struct pyobj *next;      /* every object made, kept until the process ends */
 } pyobj;
 
@@ -127,17 +129,26 @@ atx_callable *object_for_ref(const ref *r)
     return &o->base;
 }
 
-atx_callable *object_library_function(const char *name)
+atx_callable *object_library_function(const char *name, library_body body, void *ctx)
 {
     pyobj *o = new_object(OBJ_LIBRARY, &LIBRARY_TYPE);
     o->library = name;
+    o->body = body;
+    o->body_ctx = ctx;
     return &o->base;
 }
 
+static int fail_from_frame(pyexc *raised, atx_failure **failure);
+
 static int library_call(atx_callable *self, const atx_args *args, atx_failure **failure)
 {
-    (void)self, (void)args, (void)failure;
-    return 0;
+    pyobj *o = (pyobj *)self;
+    pyexc *raised;
+    (void)args;
+    python_caller = 0;
+    if (o->body == NULL || (raised = o->body(o->body_ctx)) == NULL)
+        return 0;
+    return fail_from_frame(raised, failure); /* its frame is Python's own */
 }
 
 void object_name(text *out, const atx_callable *callable)

@@ -22,10 +22,14 @@ int object_name_levels(const atx_callable *obj);
  * (pystack.h). A plain value raises TypeError "'int' object is not callable".
  * Returns NULL, or the exception raised (the caller owns it). args may be NULL. */
 pyexc *object_call(atx_callable *obj, const atx_args *args);
-/* A function of Python's own library that a case meets in the registry (multiprocessing's
- * _exit_function): named and compared as a function, calling it does nothing a case
- * sees. It lives until the process ends. */
-atx_callable *object_library_function(const char *name);
+/* What calling a function of Python's library does: NULL, or what it raises. */
+typedef pyexc *(*library_body)(void *ctx);
+
+/* A function of Python's own library, a Python function, that a case meets in the
+ * registry (multiprocessing's _exit_function, 2.7's atexit._run_exitfuncs): named
+ * and compared as a function; calling it runs body(ctx), or, body NULL, does nothing
+ * a case sees. It lives until the process ends. */
+atx_callable *object_library_function(const char *name, library_body body, void *ctx);
 /* Sets up the handlers' call counts (on_call), once rt.c is loaded: 0, or -1 when
  * out of memory. */
 int objects_init(void);

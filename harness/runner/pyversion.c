@@ -17,30 +17,37 @@ static const era ERAS[] = {
     {.major = 2, .first_minor = 7, .last_minor = 7,
      .facts = {.name = "2.7", .missing_function = MISSING_2, .default_start = START_FORK,
                .recursion_error = "RuntimeError", .c_call_levels = 1,
-               .thread_report_by_python = 1}},
-    {.major = 3, .first_minor = 0, .last_minor = 7, .facts = {.name = "3.0-3.7", PY3, .c_call_levels = 1,
-                                                                    .thread_report_by_python = 1}},
+               .thread_report_by_python = 1, .atexit_state = ATEXIT_PYTHON_LIST}},
+    {.major = 3, .first_minor = 0, .last_minor = 6,
+     .facts = {.name = "3.0-3.6", PY3, .c_call_levels = 1, .thread_report_by_python = 1,
+               .atexit_state = ATEXIT_NEWEST_MODULE}},
+    /* atexit's functions all use their own module's state. */
+    {.major = 3, .first_minor = 7, .last_minor = 7,
+     .facts = {.name = "3.7", PY3, .c_call_levels = 1, .thread_report_by_python = 1,
+               .atexit_state = ATEXIT_MODULE_STATE}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
     {.major = 3, .first_minor = 8, .last_minor = 8,
-     .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1}},
+     .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1,
+               .atexit_state = ATEXIT_MODULE_STATE}},
     /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
     {.major = 3, .first_minor = 9, .last_minor = 9,
      .facts = {.name = "3.9", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
-               .c_call_levels = 1, .report_levels = 1}},
-    /* bpo-42639: failures go to the unraisable hook. */
+               .c_call_levels = 1, .report_levels = 1, .atexit_state = ATEXIT_MODULE_STATE}},
+    /* bpo-42639: failures go to the unraisable hook; the handlers are the interpreter's. */
     {.major = 3, .first_minor = 10, .last_minor = 12,
      .facts = {.name = "3.10-3.12", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1,
-               .thread_name_target = 1}},
+               .thread_name_target = 1, .atexit_state = ATEXIT_INTERPRETER}},
     /* The recursion limit counts Python frames only. */
     {.major = 3, .first_minor = 13, .last_minor = 13,
      .facts = {.name = "3.13", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
-               .traceback_from_frame = 1, .thread_name_target = 1}},
+               .traceback_from_frame = 1, .thread_name_target = 1,
+               .atexit_state = ATEXIT_INTERPRETER}},
     /* gh-84559: multiprocessing starts by forkserver on Linux. */
     {.major = 3, .first_minor = 14, .last_minor = 14,
      .facts = {.name = "3.14", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .traceback_from_frame = 1, .default_start = START_FORKSERVER,
-               .thread_name_target = 1}},
+               .thread_name_target = 1, .atexit_state = ATEXIT_INTERPRETER}},
 };
 
 /* One decimal part of a version, of 1 to max digits, followed by stop: where stop

@@ -10,6 +10,24 @@ typedef enum start_method {
     START_FORKSERVER /* a fork of a server process; the main module is imported again */
 } start_method;
 
+/* Where atexit keeps its handlers, which decides what importing it again does. */
+typedef enum atexit_state {
+    ATEXIT_PYTHON_LIST,   /* Lib/atexit.py's list (2.7): a module imported again has a new
+                             list, whose first entry is what sys.exitfunc was (the old
+                             module's run), and becomes sys.exitfunc; reload empties the
+                             list the same way; the shutdown calls sys.exitfunc. A module
+                             no longer referenced has its globals set to None: its
+                             _run_exitfuncs then runs nothing */
+    ATEXIT_NEWEST_MODULE, /* the module object's, found by PyState_FindModule (3.0-3.6):
+                             as below, but any module's _run_exitfuncs runs the newest
+                             module's handlers */
+    ATEXIT_MODULE_STATE,  /* the module object's (3.7-3.9): a module imported again starts
+                             empty and only the newest is run at shutdown; reload does
+                             nothing; sys.exitfunc is not read */
+    ATEXIT_INTERPRETER    /* the interpreter's (3.10+, bpo-42639): every module object
+                             shares one registry */
+} atexit_state;
+
 typedef struct pyversion {
     const char *name;             /* the era, e.g. "3.9-3.13": versions sharing a row
                                      share it, and no two rows have the same */
@@ -40,6 +58,7 @@ typedef struct pyversion {
                                      is Python's traceback module's, ending with a blank
                                      line (up to 3.7); from 3.8 threading.excepthook's,
                                      which is C code */
+    atexit_state atexit_state;
     int traceback_from_frame;     /* a failure raised by C code with no frame of its own
                                      is reported with a "Traceback" line when Python
                                      code is running (an explicit run): the unraisable

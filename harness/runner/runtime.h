@@ -1,4 +1,4 @@
-/* runtime.h - the interpreter's state: one case, one registry, one process. */
+/* runtime.h - the interpreter's state: one case, its atexit module, one process. */
 #ifndef RUNNER_RUNTIME_H
 #define RUNNER_RUNTIME_H
 
@@ -9,7 +9,7 @@
 
 typedef struct runtime {
     const case_file *c;
-    atx_registry *registry;
+    atx_registry *registry;  /* the module the name atexit holds (atexit_module.h) */
     const pyversion *py;     /* the interpreter's facts for the version */
     int major, minor;        /* the version itself, X.Y */
     int events_fd;           /* -1: no event log */
@@ -19,12 +19,8 @@ typedef struct runtime {
 } runtime;
 
 /* Set up by main before any step runs, then only read (threads and children
- * included), but for the hooks, which steps set. */
+ * included), but for the hooks, which steps set, and the registry, which
+ * atexit_module.c replaces. */
 extern runtime rt;
-
-/* Creates rt.registry in profile (borrowed), its failures going to reporter, and
- * installs it for the end of the process, as Python runs atexit at shutdown.
- * Returns 0 or an ATX_E code. */
-int runtime_open_registry(const atx_profile *profile, atx_reporter reporter);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "atexit_module.h"
 #include "computations.h"
 #include "events.h"
 #include "fork.h"
@@ -96,7 +97,7 @@ static pyexc *do_register(const step *s)
                 return type_error("register() got multiple values for keyword argument 'func'");
     func = object_for_ref(&s->target);
     args = pack(s);
-    err = atx_register(rt.registry, func, args, &returned);
+    err = atx_register(atexit_module_registry(s), func, args, &returned);
     if (err == ATX_ENOTCALLABLE) {
         atx_args_free(args);
         return type_error("the first argument must be callable");
@@ -134,6 +135,8 @@ static void sleep_ms(int ms)
 
 static pyexc *exec_step(const step *s, frame *f)
 {
+    atx_registry *registry = atexit_module_registry(s);
+    const atx_profile *profile = atx_registry_profile(registry);
     text t = {NULL, 0, 0};
     atx_failure *failure = NULL;
     pyexc *raised;
@@ -168,28 +171,34 @@ static pyexc *exec_step(const step *s, frame *f)
     case OP_REGISTER:
         return do_register(s);
     case OP_UNREGISTER:
-        if ((raised = check_arity(s, "unregister", atx_registry_profile(rt.registry)->has_unregister, 1)) != NULL)
+        if ((raised = check_arity(s, "unregister", profile->has_unregister, 1)) != NULL)
             return raised;
-        err = atx_unregister(rt.registry, object_for_ref(&s->target), &failure);
+        err = atx_unregister(registry, object_for_ref(&s->target), &failure);
         return raised_by(err, failure, "unregister");
     case OP_RUN_EXITFUNCS: /* 2.7's is a Python function: the same message */
         if ((raised = check_arity(s, "_run_exitfuncs", 1, 0)) != NULL)
             return raised;
-        err = atx_run(rt.registry, &failure);
+        err = atx_run(registry, &failure);
         return raised_by(err, failure, "_run_exitfuncs");
     case OP_CLEAR:
-        if ((raised = check_arity(s, "_clear", atx_registry_profile(rt.registry)->has_clear, 0)) != NULL)
+        if ((raised = check_arity(s, "_clear", profile->has_clear, 0)) != NULL)
             return raised;
-        return raised_by(atx_clear(rt.registry), NULL, "_clear");
+        return raised_by(atx_clear(registry), NULL, "_clear");
     case OP_NCALLBACKS:
-        if ((raised = check_arity(s, "_ncallbacks", atx_registry_profile(rt.registry)->has_ncallbacks, 0)) != NULL)
+        if ((raised = check_arity(s, "_ncallbacks", profile->has_ncallbacks, 0)) != NULL)
             return raised;
-        err = atx_ncallbacks(rt.registry, &count);
+        err = atx_ncallbacks(registry, &count);
         if (err == 0) {
             text_addf(&t, "ncallbacks %zu", count);
             out_line(&t);
         }
         return raised_by(err, NULL, "_ncallbacks");
+    case OP_REIMPORT_ATEXIT:
+        return atexit_module_reimport();
+    case OP_RELOAD_ATEXIT:
+        return atexit_module_reload();
+    case OP_SET_EXITFUNC:
+        return atexit_module_set_exitfunc(s);
     case OP_RETURN:
         f->result = s->result;
         return NULL;

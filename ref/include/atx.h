@@ -322,6 +322,11 @@ int atx_run(atx_registry *registry, atx_failure **failure);
  * Thread-safe; may be called from a handler or an equality hook. */
 int atx_clear(atx_registry *registry);
 
+/* Empties the registry as atx_clear does, in every profile: 2.7's reload(atexit)
+ * (`_exithandlers = []`: a run under way then finds only what is registered
+ * afterwards). Returns 0 or ATX_EINVAL. Thread-safe, as atx_clear. */
+int atx_discard_all(atx_registry *registry);
+
 /* Python's atexit._ncallbacks(): the number of slots in use, counting slots
  * emptied by unregister since the last clear or run (3.0-3.13; 3.14 removes
  * them, so only live handlers count: the profile's unregister_newest_first).
@@ -354,18 +359,15 @@ atx_registry *atx_default_registry(void);
  * Thread-safe; may be called from a handler. */
 int atx_process_install(atx_registry *registry);
 
-/* CPython 2.7's sys.exitfunc replaced by the program (`sys.exitfunc = func`, which
- * no 3.x version reads): at the normal end of the process func is called by C with
- * no arguments, in place of any registry's run. What it raises is reported as
- * call_sys_exitfunc does, under "Error in sys.exitfunc:" in profile's wording (a
- * "Traceback" line only when the failure comes from a Python frame, i.e. lacks
- * ATX_FAILURE_NO_TRACEBACK), or, a SystemExit, ends the process at once with
- * atx_failure_exit_status's status. A func without a call hook fails with TypeError
- * "'TYPE' object is not callable". It replaces what atx_process_install installed,
- * and atx_process_install replaces it (2.7's atexit module, when imported again,
- * registers sys.exitfunc and takes its place). func and profile are borrowed.
- * Returns 0, ATX_EINVAL (either is NULL) or ATX_ENOMEM (as atx_process_install).
- * Thread-safe; may be called from a handler. */
+/* CPython 2.7's `sys.exitfunc = func` (no 3.x reads it): at the normal end of
+ * the process func is called by C with no arguments, in place of any registry's
+ * run. A failure is reported as call_sys_exitfunc does, "Error in sys.exitfunc:"
+ * in profile's wording (a "Traceback" line unless ATX_FAILURE_NO_TRACEBACK), and
+ * a SystemExit ends the process at once with atx_failure_exit_status's status;
+ * a func without a call hook fails with TypeError "'TYPE' object is not
+ * callable". atx_process_install and this replace each other (2.7's atexit,
+ * imported again, registers sys.exitfunc and takes its place). Both borrowed.
+ * Returns 0, ATX_EINVAL (either NULL) or ATX_ENOMEM; thread-safe, as above. */
 int atx_process_install_exitfunc(atx_callable *func, const atx_profile *profile);
 
 /* Python's os._exit(status): ends the process at once; no handler runs. Stdio

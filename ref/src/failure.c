@@ -56,11 +56,9 @@ atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_
     if (f == NULL)
         return &no_memory;
     snprintf(f->message, size, "'%s' object is not callable", type_name);
-    f->base.type = "TypeError";
-    f->base.message = f->message;
-    f->base.flags = ATX_FAILURE_NO_TRACEBACK; /* raised by the call itself, in C */
-    f->base.release = owned_release;
-    f->base.exit_code = 0;
+    f->base = (atx_failure){.type = "TypeError", .message = f->message,
+                            .flags = ATX_FAILURE_NO_TRACEBACK, /* raised by the call, in C */
+                            .release = owned_release};
     f->allocator = *a;
     return &f->base;
 }

@@ -138,10 +138,15 @@ void atx__clear_all(atx_registry *r)
 
 int atx_clear(atx_registry *registry)
 {
+    if (registry != NULL && !registry->profile->has_clear)
+        return ATX_ENOSYS;
+    return atx_discard_all(registry);
+}
+
+int atx_discard_all(atx_registry *registry)
+{
     if (registry == NULL)
         return ATX_EINVAL;
-    if (!registry->profile->has_clear)
-        return ATX_ENOSYS;
     atx__clear_all(registry);
     return 0;
 }

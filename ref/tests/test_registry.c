@@ -54,6 +54,10 @@ static void test_registry_2_7_registers_non_callables_and_fails_at_run(void **st
     assert_string_equal(log.type[0], "TypeError");
     assert_string_equal(log.message[0], "'int' object is not callable");
     assert_string_equal(raised->message, "'int' object is not callable");
+    /* raised by the call itself: no frame, and C shows it as it is */
+    assert_true(raised->flags & ATX_FAILURE_NO_TRACEBACK);
+    assert_null(raised->c_type);
+    assert_null(raised->c_message);
     atx_failure_release(raised);
     atx_registry_free(r);
 }
