@@ -55,6 +55,7 @@ def canonical(case: Case) -> Dict[str, Any]:
             "daemon": step.daemon,
             "delay_ms": step.delay_ms,
             "after_main": step.after_main,
+            "join": step.join,
             "start": step.start,
             "stream": step.stream,
             "repeat": step.repeat,

@@ -142,6 +142,7 @@ class _Loader(StepReader):
                     exit_path, self.objects, self.handlers, main, module, self.exceptions,
                     self.lists)
         self.check_no_count_with_processes(case)
+        self.check_no_fork_in_handler_with_threads_on_2_7(case)
         return case
 
     def read_exceptions(self, node: Node) -> None:
@@ -187,6 +188,26 @@ class _Loader(StepReader):
             self.nodes.fail(None, "'ncallbacks' cannot be compared in a case with a process "
                                   "step (multiprocessing registers handlers of its own)",
                             counts[0])
+
+    def check_no_fork_in_handler_with_threads_on_2_7(self, case: Case) -> None:
+        """2.7's threading, once imported, fails in a child forked by a handler at shutdown
+        (its _shutdown ran in the parent), printing a KeyError that names a thread id: a
+        case that forks in a handler and starts threads or processes needs 3.0 or later."""
+        if case.min_version is not None and case.min_version >= (3, 0):
+            return
+        steps = case.steps()
+        bodies = [h.body for h in case.handlers.values()]
+        bodies += [h.eq for h in case.handlers.values() if h.eq is not None]
+        forks = []
+        while bodies:
+            for step in bodies.pop():
+                forks += [step.line] if step.op == "fork" else []
+                bodies.append(step.child)
+        if forks and any(step.op in ("thread", "process") for step in steps):
+            self.nodes.fail(None, "a fork in a handler in a case that starts threads or "
+                                  "processes needs versions {min: \"3.0\"} or later (2.7's "
+                                  "threading fails in that child, naming a thread id)",
+                            min(forks))
 
     def names(self, node: Node, what: str, pattern: "re.Pattern[str]") -> List[str]:
         items = self.nodes.sequence(node, what)

@@ -35,7 +35,9 @@ MAX_VALUE_DEPTH = 32  # lists within lists, in one value
 MAX_CHILD_DEPTH = 16  # fork, thread and process steps within each other
 
 # op -> (where it may appear, how its own value is read, the modifiers it takes).
-# where: "any", "handler" (a handler's or __eq__ body), "eq" (an __eq__ body only).
+# where: "any", "handler" (a handler's or __eq__ body), "eq" (an __eq__ body only),
+# "main" (main and fork children), "program" (those and handler and __eq__ bodies: not
+# at module level, in threads or in process targets).
 OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "print": ("any", "text", ("stream",)),
     "print_args": ("handler", "none", ()),
@@ -55,9 +57,9 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "os_exit": ("any", "status", ("catch",)),
     "kill": ("any", "signal", ("catch",)),
     "abort": ("any", "none", ()),
-    "fork": ("main", "child-steps", ()),
+    "fork": ("program", "child-steps", ("catch",)),
     "on_signal": ("any", "handled-signal", ("handler", "catch")),
-    "thread": ("main", "thread-steps", ("daemon", "delay_ms", "after_main")),
+    "thread": ("program", "thread-steps", ("daemon", "delay_ms", "after_main", "join")),
     "process": ("main", "process-steps", ("start",)),
     "call": ("any", "ref", ("args", "kwargs", "catch")),
     "sleep": ("any", "milliseconds", ()),
@@ -117,6 +119,7 @@ class Step:
     child: Tuple["Step", ...] = ()  # fork, process: what the child runs; thread: the thread
     daemon: bool = False
     after_main: bool = False  # thread: its steps wait until main has ended
+    join: bool = False  # thread: joined as soon as it is started
     start: Optional[str] = None  # process: the start method (None: the version's default)
     delay_ms: int = 0  # thread: before its body; sleep: how long
     stream: str = "stdout"  # print

@@ -104,7 +104,8 @@ class StepReader:
                    % (visible(op), ", ".join(OPS)))
         place, reads, modifiers = OPS[op]
         if place != "any" and place != where and not (place == "body"
-                                                       and where in ("handler", "eq")):
+                                                       and where in ("handler", "eq")) \
+                and not (place == "program" and where in ("main", "handler", "eq")):
             n.fail(op_node, "'%s' is not allowed in %s" % (op, where))
         for key, (kn, _) in extras.items():
             if key not in modifiers + EVERY_OP_MODIFIERS:
@@ -220,12 +221,18 @@ class StepReader:
                 n.fail(extras["on_call"][0], "on_call is for the steps of a handler or eq body")
             step["on_call"] = self.bounded(extras["on_call"][1], "on_call", 1, MAX_REPEAT,
                                            "the number of a call")
-        for flag in ("catch", "print_returned", "daemon", "after_main"):
+        for flag in ("catch", "print_returned", "daemon", "after_main", "join"):
             if flag in extras:
                 step[flag] = n.boolean(extras[flag][1], flag)
         if step.get("after_main") and step.get("daemon"):
             n.fail(extras["after_main"][0], "after_main needs a non-daemon thread (a daemon "
                                             "thread may never run once main has ended)")
+        if step.get("after_main") and step.get("join"):
+            n.fail(extras["join"][0], "join and after_main exclude each other (joining a "
+                                      "thread that waits for main to end never returns)")
+        if op == "thread" and where in ("handler", "eq") and not step.get("join"):
+            n.fail(op_node, "a thread started in a handler needs join: true (at shutdown "
+                            "nothing waits for it: its output would race the end)")
         return Step(**step)
 
     def bounded(self, node: Node, what: str, low: int, high: int, unit: str) -> int:

@@ -233,7 +233,8 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         return (["import threading, time", "%s = threading.current_thread()" % starter,
                  "def %s():" % body] + waits + block(step.child, "    ", name_expr)
                 + ["_thread = threading.Thread(target=%s)" % body,
-                   "_thread.daemon = %s" % step.daemon, "_thread.start()"])
+                   "_thread.daemon = %s" % step.daemon, "_thread.start()"]
+                + (["_thread.join()"] if step.join else []))
     if op == "fork":
         child = block(step.child, "    ", name_expr)
         return (["import os", "_pid = os.fork()", "if _pid == 0:"] + child

@@ -109,17 +109,17 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra, *list;
     json_t *arg, *target, *args, *kwargs, *child;
     json_int_t line, serial, delay_ms, repeat, on_call;
-    int has_arg, catch_, print_returned, daemon, after_main, func_keyword;
+    int has_arg, catch_, print_returned, daemon, after_main, join, func_keyword;
     char inner[WHERE_SIZE];
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:s}",
+           " s:b, s:I, s:b, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:s}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
            "signal", &signal_j, "result", &result_j, "child", &child, "daemon", &daemon,
-           "delay_ms", &delay_ms, "after_main", &after_main, "start", &start_j,
+           "delay_ms", &delay_ms, "after_main", &after_main, "join", &join, "start", &start_j,
            "stream", &stream, "repeat", &repeat, "on_call", &on_call, "if_other", &if_other_j,
            "extra_args", &extra, "func_keyword", &func_keyword, "list", &list,
            "instance", &instance);
@@ -149,6 +149,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     s->print_returned = print_returned;
     s->daemon = daemon;
     s->after_main = after_main;
+    s->join = join;
     s->exc_type = jr_copy(&r->j, exception);
     s->start = start == NULL ? NULL : STARTS[jr_one_of(&r->j, where, start, STARTS)];
     /* the model keeps a signal's name where print keeps its text */

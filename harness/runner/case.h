@@ -65,6 +65,7 @@ typedef struct step {
     int daemon;          /* thread */
     int delay_ms;        /* thread: a sleep before its body; sleep: how long */
     int after_main;      /* thread: its body waits until main has ended */
+    int join;            /* thread: joined as soon as it is started */
     int to_stderr;       /* print: to stderr, not stdout */
     int repeat;          /* how many times the step runs (1: once) */
     int on_call;         /* 0, or the only call of its body in which it runs */

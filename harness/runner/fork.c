@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "pyexit.h"
+#include "runtime.h"
 #include "signals.h"
 #include "threads.h"
 
@@ -24,17 +24,22 @@ pyexc *child_wait(pid_t pid, const char *what)
     return NULL;
 }
 
-/* os.fork(): the child inherits the registry, runs its steps and ends normally
- * (its handlers run: clause fork.child-runs-inherited); the parent waits and
- * prints how the child ended. */
+/* os.fork(): the child inherits the registry, runs its steps, then sys.exit() raises
+ * SystemExit where the fork was: out of main it ends the child normally (its handlers
+ * run: clause fork.child-runs-inherited), out of a handler the child goes on with the
+ * run. The parent waits and prints how the child ended. */
 pyexc *fork_step(const step *s, frame *f)
 {
-    pid_t pid = fork();
-    if (pid < 0)
+    pid_t pid;
+    pyexc *raised;
+    if (rt.finalizing && rt.py->shutdown_forbids_starts)
+        return exc_new("RuntimeError", "can't fork at interpreter shutdown", 0);
+    if ((pid = fork()) < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
         threads_forget(); /* only the forking thread lives on in the child */
-        exit(pyexit_main_ended(exec_steps(s->child, f)));
+        raised = exec_steps(s->child, f);
+        return raised != NULL ? raised : exc_raise("SystemExit", NULL, 1);
     }
     return child_wait(pid, "child");
 }

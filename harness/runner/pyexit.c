@@ -36,6 +36,7 @@ int pyexit_main_ended(pyexc *raised)
     if (raised != NULL && !(raised->base.flags & ATX_FAILURE_EXIT))
         print_uncaught(raised);
     threads_join();
+    rt.finalizing = 1;
     if (raised != NULL && strcmp(raised->type, "KeyboardInterrupt") == 0
         && rt.py->interrupt_kills) {
         /* 3.8+ (bpo-1054041): the handlers run, then the process ends by SIGINT. */

@@ -34,10 +34,16 @@ static const era ERAS[] = {
      .facts = {.name = "3.9", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .c_call_levels = 1, .report_levels = 1, .atexit_state = ATEXIT_MODULE_STATE}},
     /* bpo-42639: failures go to the unraisable hook; the handlers are the interpreter's. */
-    {.major = 3, .first_minor = 10, .last_minor = 12,
-     .facts = {.name = "3.10-3.12", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+    {.major = 3, .first_minor = 10, .last_minor = 11,
+     .facts = {.name = "3.10-3.11", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1,
                .thread_name_target = 1, .atexit_state = ATEXIT_INTERPRETER}},
+    /* gh-104690: no thread or fork from a handler at shutdown. */
+    {.major = 3, .first_minor = 12, .last_minor = 12,
+     .facts = {.name = "3.12", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+               .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1,
+               .thread_name_target = 1, .atexit_state = ATEXIT_INTERPRETER,
+               .shutdown_forbids_starts = 1}},
     /* The recursion limit counts Python frames only. */
     {.major = 3, .first_minor = 13, .last_minor = 13,
      .facts = {.name = "3.13", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,

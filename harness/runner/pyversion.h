@@ -59,6 +59,9 @@ typedef struct pyversion {
                                      line (up to 3.7); from 3.8 threading.excepthook's,
                                      which is C code */
     atexit_state atexit_state;
+    int shutdown_forbids_starts;  /* a handler run at shutdown cannot start a thread or
+                                     fork: RuntimeError (3.12, gh-104690, measured on
+                                     3.12.1; 3.13 allows both again) */
     int traceback_from_frame;     /* a failure raised by C code with no frame of its own
                                      is reported with a "Traceback" line when Python
                                      code is running (an explicit run): the unraisable

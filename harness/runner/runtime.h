@@ -16,11 +16,12 @@ typedef struct runtime {
     const char *profile_arg; /* what --profile said (NULL: the default) */
     int unraisable_hook;     /* sys.unraisablehook is the case's (on_unraisable) */
     int excepthook;          /* sys.excepthook is the case's (on_uncaught) */
+    int finalizing;          /* shutting down: main has ended, its threads joined */
 } runtime;
 
 /* Set up by main before any step runs, then only read (threads and children
- * included), but for the hooks, which steps set, and the registry, which
- * atexit_module.c replaces. */
+ * included), but for the hooks, which steps set, the registry, which
+ * atexit_module.c replaces, and finalizing, which pyexit.c sets. */
 extern runtime rt;
 
 #endif

@@ -2,6 +2,7 @@
 #include "threads.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ typedef struct thread_run {
     struct thread_run *next;
 } thread_run;
 
-static int threads_made; /* only main makes threads (casemodel.NOT_IN_THREADS) */
+static atomic_int threads_made; /* handlers run in threads may start threads too */
 /* Set in each thread the runner starts; main's stays 0 (fork copies it: the forking
  * thread is the child's main). */
 static _Thread_local int started_thread;
@@ -86,14 +87,21 @@ static void *thread_main(void *arg)
 
 pyexc *thread_step(const step *s)
 {
-    thread_run *run = calloc(1, sizeof *run);
-    if (run == NULL)
+    thread_run *run;
+    if (rt.finalizing && rt.py->shutdown_forbids_starts)
+        return exc_new("RuntimeError", "can't create new thread at interpreter shutdown", 0);
+    if ((run = calloc(1, sizeof *run)) == NULL)
         return exc_new("MemoryError", NULL, 0);
     run->s = s;
-    run->number = ++threads_made;
+    run->number = atomic_fetch_add(&threads_made, 1) + 1;
     if (pthread_create(&run->id, NULL, thread_main, run) != 0) {
         free(run);
         return exc_new("RuntimeError", "can't start new thread", 0);
+    }
+    if (s->join) { /* started, then joined at once */
+        pthread_join(run->id, NULL);
+        free(run);
+        return NULL;
     }
     if (s->daemon) {
         pthread_detach(run->id);

@@ -6,8 +6,9 @@
 #include "exceptions.h"
 
 /* The thread step: starts a thread running the step's body (after its delay, and,
- * with after_main, once main has ended). Returns NULL, or the exception Python
- * raises when it cannot (the caller owns it). */
+ * with after_main, once main has ended), with join waiting for it at once. Returns
+ * NULL, or the exception Python raises when it cannot (the caller owns it): 3.12's
+ * RuntimeError in a handler at shutdown. */
 pyexc *thread_step(const step *s);
 /* Main has ended: releases the after_main threads, then waits for the non-daemon
  * threads, as Python does before the atexit handlers (clause exit.threads-joined-first);
