@@ -129,14 +129,15 @@ bench: deps runner pyodide
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 ref/include/atx.h $(DESTDIR)$(PREFIX)/include/atx.h
+	install -m 644 ref/include/atx.h ref/include/atx_process.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libatx.a
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libatx.so.0
 	ln -sf libatx.so.0 $(DESTDIR)$(PREFIX)/lib/libatx.so
 	sed 's|@PREFIX@|$(PREFIX)|' ref/libatx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libatx.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/include/atx.h $(DESTDIR)$(PREFIX)/lib/libatx.a \
+	rm -f $(DESTDIR)$(PREFIX)/include/atx.h $(DESTDIR)$(PREFIX)/include/atx_process.h \
+	      $(DESTDIR)$(PREFIX)/lib/libatx.a \
 	      $(DESTDIR)$(PREFIX)/lib/libatx.so $(DESTDIR)$(PREFIX)/lib/libatx.so.0 \
 	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/libatx.pc
 
