@@ -52,9 +52,11 @@ typedef struct atx_allocator {
 enum atx_failure_flags {
     ATX_FAILURE_EXIT = 1u << 0,         /* a SystemExit: some eras do not report it */
     ATX_FAILURE_NO_TRACEBACK = 1u << 1, /* raised with no Python frame: no "Traceback" line */
-    ATX_FAILURE_EXIT_PRINTS = 1u << 2   /* a SystemExit whose code is not an integer: ending
+    ATX_FAILURE_EXIT_PRINTS = 1u << 2,  /* a SystemExit whose code is not an integer: ending
                                            the process prints its message first
                                            (atx_failure_exit_status) */
+    ATX_FAILURE_CAUSE = 1u << 3         /* chained is its __cause__ (raise ... from ...),
+                                           else its __context__ */
 };
 
 typedef struct atx_failure atx_failure;
@@ -73,6 +75,11 @@ struct atx_failure {
      * raises. NULL: type, message. */
     const char *c_type;
     const char *c_message;
+    /* Python 3's chain: the exception shown before this one, its __cause__
+     * (ATX_FAILURE_CAUSE) or the __context__ it was raised while handling (one
+     * not suppressed by `from`); NULL for none. Acyclic; owned with the failure
+     * (its release frees it), only read by libatx. */
+    const atx_failure *chained;
 };
 
 /* Hands a failure back: calls its release hook if it has one. NULL is a no-op.
@@ -141,7 +148,8 @@ typedef struct atx_callable_type {
      * It may call back into the registry (it is never called with a lock held). */
     int (*equal)(atx_callable *self, atx_callable *other, atx_failure **failure);
     /* Python's repr(): writes at most size bytes including the NUL, like
-     * snprintf, and returns the length it needed. Optional. */
+     * snprintf, and returns the length it needed, or a negative value when
+     * repr() raises (a report then shows what CPython shows). Optional. */
     int (*repr)(const atx_callable *self, char *buf, size_t size);
 } atx_callable_type;
 
@@ -156,7 +164,8 @@ struct atx_callable {
 int atx_callable_equal(atx_callable *a, atx_callable *b, atx_failure **failure);
 
 /* repr(callable) into buf (like snprintf); a callable without a repr hook
- * gives "<NAME object at 0xADDRESS>". Returns the length it needed. */
+ * gives "<NAME object at 0xADDRESS>". Returns the length it needed, or the
+ * hook's negative value when its repr() raised (buf then holds ""). */
 int atx_callable_repr(const atx_callable *callable, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
@@ -165,8 +174,10 @@ int atx_callable_repr(const atx_callable *callable, char *buf, size_t size);
  * ------------------------------------------------------------------------ */
 typedef enum atx_report_header {
     ATX_HEADER_ERROR_IN_RUN,    /* "Error in atexit._run_exitfuncs:" (2.7, 3.0-3.9) */
-    ATX_HEADER_IGNORED_COLON,   /* "Exception ignored in atexit callback: REPR" (3.10-3.12) */
-    ATX_HEADER_IGNORED_TRAILING /* "Exception ignored in atexit callback REPR:" (3.13) */
+    ATX_HEADER_IGNORED_COLON,   /* "Exception ignored in atexit callback: REPR" (3.10-3.12);
+                                   "<object repr() failed>" when repr() raises */
+    ATX_HEADER_IGNORED_TRAILING /* "Exception ignored in atexit callback REPR:" (3.13+); no
+                                   header line at all when repr() raises */
 } atx_report_header;
 
 typedef enum atx_run_order {
@@ -201,6 +212,9 @@ typedef struct atx_profile {
     atx_report_header header;        /* first line of a failure report */
     int colon_on_empty_message;      /* "Type: " even when str(exc) is empty: the
                                         unraisable hook's format (3.10+) */
+    int report_chains;               /* a report shows the exception's chain (3.0-3.9:
+                                        PyErr_Display); the unraisable hook's default
+                                        shows the last exception alone (3.10+) */
     atx_run_order run_order;
     int traceback_always;            /* every failure has a Python frame: the run loop
                                         itself is Python code (2.7's Lib/atexit.py) */
@@ -243,11 +257,31 @@ typedef void (*atx_reporter)(void *ctx, const atx_profile *profile,
 void atx_report_default(void *ctx, const atx_profile *profile,
                         const atx_callable *callable, const atx_failure *failure);
 
-/* What follows a report's header: "Traceback (most recent call last):" unless
- * the failure has no frame, then "Type: message": as atexit's report shows it, by
- * Python's traceback module on 2.7 (type, message), by C code from 3.0 (c_type and
- * c_message where set). Written to out (NULL: stderr). The failure is borrowed.
- * Thread-safe for distinct outs. */
+/* How atx_print_exception shows a failure. */
+enum atx_print_flags {
+    ATX_PRINT_C_VIEW = 1u << 0,          /* as C code (PyErr_Display): c_type, c_message */
+    ATX_PRINT_TRACEBACK_ALWAYS = 1u << 1, /* a "Traceback" line whatever its flags (it went
+                                            through Python code: 2.7's Lib/atexit.py) */
+    ATX_PRINT_COLON_ON_EMPTY = 1u << 2,  /* "Type: " for an empty message (3.10+'s
+                                            unraisable hook) */
+    ATX_PRINT_CHAIN = 1u << 3            /* its chain first, innermost first, each followed
+                                            by Python 3's line saying how they are linked */
+};
+
+/* Python's display of an exception: "Traceback (most recent call last):" unless
+ * the failure has no frame (ATX_FAILURE_NO_TRACEBACK), then "Type: message" or
+ * "Type"; with ATX_PRINT_CHAIN each chained exception before it the same way,
+ * followed by a blank line, "The above exception was the direct cause of the
+ * following exception:" or "During handling of the above exception, another
+ * exception occurred:", and a blank line. how is ATX_PRINT_* flags. Written to
+ * out (NULL: stderr). The failure is borrowed. Thread-safe for distinct outs. */
+void atx_print_exception(FILE *out, const atx_failure *failure, unsigned how);
+
+/* What follows a report's header: atx_print_exception as atexit's report shows it,
+ * by Python's traceback module on 2.7 (type, message, always a "Traceback" line),
+ * by C code from 3.0 (c_type and c_message where set), with the chain where the
+ * profile's report_chains says. Written to out (NULL: stderr). The failure is
+ * borrowed. Thread-safe for distinct outs. */
 void atx_report_exception(FILE *out, const atx_profile *profile, const atx_failure *failure);
 
 /* ------------------------------------------------------------------------

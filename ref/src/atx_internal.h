@@ -21,11 +21,10 @@ atx_failure *atx__failure_not_callable(const atx_allocator *a, const char *type_
  * hook, atx__failure_unset()'s for one that failed without saying how. */
 atx_failure *atx__call(const atx_allocator *a, atx_callable *callable, const atx_args *args);
 
-/* atx_report_exception's body, shown by C code (by_c: c_type, c_message) or by
- * Python's traceback module: 2.7's sys.exitfunc failure is PyErr_Display's. With
- * through_python, the failure went through Python code (2.7's Lib/atexit.py, when
- * the profile says traceback_always): a "Traceback" line whatever its own frames. */
-void atx__report_exception_as(FILE *out, const atx_profile *profile,
-                              const atx_failure *failure, int by_c, int through_python);
+/* atx_print_exception's flags for a report in profile: by C code (by_c: c_type,
+ * c_message) or by Python's traceback module (2.7's Lib/atexit.py); through_python:
+ * the failure went through Python code (a "Traceback" line when the profile says
+ * traceback_always); the profile's colon and chain. */
+unsigned atx__report_flags(const atx_profile *profile, int by_c, int through_python);
 
 #endif

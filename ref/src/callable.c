@@ -44,7 +44,11 @@ int atx_callable_equal(atx_callable *a, atx_callable *b, atx_failure **failure)
 
 int atx_callable_repr(const atx_callable *callable, char *buf, size_t size)
 {
-    if (callable->type->repr != NULL)
-        return callable->type->repr(callable, buf, size);
+    if (callable->type->repr != NULL) {
+        int len = callable->type->repr(callable, buf, size);
+        if (len < 0 && size > 0)
+            buf[0] = '\0';
+        return len;
+    }
     return snprintf(buf, size, "<%s object at %p>", callable->type->name, (const void *)callable);
 }

@@ -73,7 +73,7 @@ static void reraise_at_shutdown(const atx_profile *profile, atx_failure *failure
         atx_process_exit_now(status); /* exit() may not be called from an atexit() hook */
     }
     fputs("Error in sys.exitfunc:\n", stderr);
-    atx__report_exception_as(stderr, profile, failure, 1, through_python); /* PyErr_Display */
+    atx_print_exception(stderr, failure, atx__report_flags(profile, 1, through_python));
     atx_failure_release(failure);
 }
 

@@ -19,7 +19,7 @@ static const era ERAS[] = {
      .profile = {.name = "2.7", .check_callable = 0, .has_unregister = 0,
                  .has_ncallbacks = 0, .has_clear = 0, .reraise_last = 1, .report_exit = 0,
                  .header = ATX_HEADER_ERROR_IN_RUN, .colon_on_empty_message = 0,
-                 .run_order = ATX_RUN_POP, .traceback_always = 1, .shutdown_reraise = 1,
+                 .report_chains = 0, .run_order = ATX_RUN_POP, .traceback_always = 1, .shutdown_reraise = 1,
                  .unregister_newest_first = 0, .compare_argument_first = 0,
                  .child_runs_handlers = 0}},
     /* Modules/atexitmodule.c; SystemExit silent, the last failure re-raised. */
@@ -27,7 +27,7 @@ static const era ERAS[] = {
      .profile = {.name = "3.0-3.9", .check_callable = 1, .has_unregister = 1,
                  .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 1, .report_exit = 0,
                  .header = ATX_HEADER_ERROR_IN_RUN, .colon_on_empty_message = 0,
-                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .report_chains = 1, .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
                  .unregister_newest_first = 0, .compare_argument_first = 0,
                  .child_runs_handlers = 0}},
     /* bpo-42639: failures go to the unraisable hook, nothing re-raised. */
@@ -35,7 +35,7 @@ static const era ERAS[] = {
      .profile = {.name = "3.10-3.12", .check_callable = 1, .has_unregister = 1,
                  .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
                  .header = ATX_HEADER_IGNORED_COLON, .colon_on_empty_message = 1,
-                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .report_chains = 0, .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
                  .unregister_newest_first = 0, .compare_argument_first = 0,
                  .child_runs_handlers = 0}},
     /* multiprocessing children of fork and forkserver run their own handlers. */
@@ -43,7 +43,7 @@ static const era ERAS[] = {
      .profile = {.name = "3.13", .check_callable = 1, .has_unregister = 1,
                  .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
                  .header = ATX_HEADER_IGNORED_TRAILING, .colon_on_empty_message = 1,
-                 .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
+                 .report_chains = 0, .run_order = ATX_RUN_SLOTS, .traceback_always = 0, .shutdown_reraise = 0,
                  .unregister_newest_first = 0, .compare_argument_first = 0,
                  .child_runs_handlers = 1}},
     /* The registry becomes a list, newest first, compared func == entry; a run
@@ -52,7 +52,7 @@ static const era ERAS[] = {
      .profile = {.name = "3.14", .check_callable = 1, .has_unregister = 1,
                  .has_ncallbacks = 1, .has_clear = 1, .reraise_last = 0, .report_exit = 1,
                  .header = ATX_HEADER_IGNORED_TRAILING, .colon_on_empty_message = 1,
-                 .run_order = ATX_RUN_COPY, .traceback_always = 0, .shutdown_reraise = 0,
+                 .report_chains = 0, .run_order = ATX_RUN_COPY, .traceback_always = 0, .shutdown_reraise = 0,
                  .unregister_newest_first = 1, .compare_argument_first = 1,
                  .child_runs_handlers = 1}},
 };

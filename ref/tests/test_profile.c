@@ -277,6 +277,22 @@ static void test_profile_traceback_always_in_2_7(void **state)
                  "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\nTypeError: x\n");
 }
 
+/* The chain: 3.0-3.9's PyErr_Display shows it, 3.10+'s unraisable hook does not. */
+static void test_profile_report_chains_up_to_3_9(void **state)
+{
+    static const atx_failure inner = {.type = "KeyError", .message = "k", .flags = ATX_FAILURE_NO_TRACEBACK};
+    static const atx_failure outer = {.type = "ValueError", .message = "v", .flags = ATX_FAILURE_NO_TRACEBACK, .chained = &inner};
+    atx_profile flipped = *atx_profile_find("3.9");
+    (void)state;
+    check_report(atx_profile_find("3.9"), &outer, "Error in atexit._run_exitfuncs:\nKeyError: k\n"
+                 "\nDuring handling of the above exception, another exception occurred:\n\n"
+                 "ValueError: v\n");
+    flipped.report_chains = 0;
+    check_report(&flipped, &outer, "Error in atexit._run_exitfuncs:\nValueError: v\n");
+    check_report(atx_profile_find("3.10"), &outer,
+                 "Exception ignored in atexit callback: <probe>\nValueError: v\n");
+}
+
 static void test_profile_run_order_per_era(void **state)
 {
     atx_profile pops = *atx_profile_find("3.0"), copies = *atx_profile_find("3.13");
@@ -330,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_profile_header_per_era),
         cmocka_unit_test(test_profile_colon_on_empty_message_from_3_10),
         cmocka_unit_test(test_profile_traceback_always_in_2_7),
+        cmocka_unit_test(test_profile_report_chains_up_to_3_9),
         cmocka_unit_test(test_profile_run_order_per_era),
         cmocka_unit_test(test_profile_child_runs_handlers_from_3_13),
     };

@@ -103,6 +103,66 @@ static void test_report_long_reprs_are_whole(void **state)
     free(text);
 }
 
+static int failing_repr(const atx_callable *self, char *buf, size_t size)
+{
+    (void)self;
+    snprintf(buf, size, "half written");
+    return -1;
+}
+
+/* repr() raising: 3.10-3.12 name the callable "<object repr() failed>", 3.13+ print
+ * no header line; 3.9 and 2.7 never ask for it. */
+static void test_report_when_repr_raises(void **state)
+{
+    static const atx_callable_type BAD_REPR = {"bad", NULL, NULL, failing_repr};
+    atx_callable c = {&BAD_REPR};
+    atx_failure f = {.type = "ValueError", .message = "x", .flags = 0, .exit_code = 0};
+    char buf[32];
+    (void)state;
+    check("3.9", &c, &f, "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\n"
+                         "ValueError: x\n");
+    check("3.12", &c, &f, "Exception ignored in atexit callback: <object repr() failed>\n"
+                          "Traceback (most recent call last):\nValueError: x\n");
+    check("3.14", &c, &f, "Traceback (most recent call last):\nValueError: x\n");
+    assert_true(atx_callable_repr(&c, buf, sizeof buf) < 0);
+    assert_string_equal(buf, "");
+}
+
+/* Python 3's chains: shown innermost first by the 3.0-3.9 report (PyErr_Display), each
+ * with its own "Traceback" line when it has a frame; 3.10+'s unraisable hook shows the
+ * last alone; a ": " for an empty message is the outermost one's only. */
+static void test_report_chains_per_era(void **state)
+{
+    test_callable a;
+    atx_failure inner = {.type = "KeyError", .message = "'inner'"};
+    atx_failure cause = {.type = "OSError", .message = "", .flags = ATX_FAILURE_NO_TRACEBACK};
+    atx_failure middle = {.type = "TypeError", .message = "", .chained = &inner};
+    atx_failure outer = {.type = "ValueError", .message = "outer", .flags = ATX_FAILURE_CAUSE,
+                         .chained = &middle};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out;
+    (void)state;
+    test_callable_init(&a, &TEST_TYPE, "a");
+    check("3.9", &a.base, &outer,
+          "Error in atexit._run_exitfuncs:\nTraceback (most recent call last):\nKeyError: 'inner'\n"
+          "\nDuring handling of the above exception, another exception occurred:\n\n"
+          "Traceback (most recent call last):\nTypeError\n"
+          "\nThe above exception was the direct cause of the following exception:\n\n"
+          "Traceback (most recent call last):\nValueError: outer\n");
+    check("3.11", &a.base, &outer, "Exception ignored in atexit callback: <test a>\n"
+                                   "Traceback (most recent call last):\nValueError: outer\n");
+    middle.chained = &cause; /* a cause never raised has no traceback */
+    out = open_memstream(&text, &size);
+    assert_non_null(out);
+    atx_print_exception(out, &middle, ATX_PRINT_CHAIN | ATX_PRINT_COLON_ON_EMPTY);
+    fclose(out);
+    assert_string_equal(text, "OSError\n\nDuring handling of the above exception, another "
+                              "exception occurred:\n\nTraceback (most recent call last):\n"
+                              "TypeError: \n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +171,8 @@ int main(void)
         cmocka_unit_test(test_report_long_reprs_are_whole),
         cmocka_unit_test(test_report_a_failure_of_the_run_itself),
         cmocka_unit_test(test_report_c_names_where_c_prints_the_report),
+        cmocka_unit_test(test_report_when_repr_raises),
+        cmocka_unit_test(test_report_chains_per_era),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
