@@ -64,6 +64,10 @@ def canonical(case: Case) -> Dict[str, Any]:
             "extra_args": [value(arg) for arg in step.extra_args],
             "func_keyword": step.func_keyword,
             "instance": "first" if step.first_instance else "current",
+            "cause": None if step.cause is None else {
+                "type": None if step.cause == "None" else step.cause,
+                "has_arg": step.cause_arg is not NO_VALUE,
+                "arg": None if step.cause_arg is NO_VALUE else value(step.cause_arg)},
         } for step in items]
 
     def version(bound: Optional[Sequence[int]]) -> Optional[str]:
@@ -86,7 +90,7 @@ def canonical(case: Case) -> Dict[str, Any]:
             "name": h.name, "kind": h.kind, "line": h.line, "class": h.cls,
             "builtin": h.builtin,
             "list": None if h.bound_list is None else list_index[h.bound_list],
-            "quiet": h.quiet,
+            "quiet": h.quiet, "repr_raises": h.repr_raises,
             "params": None if h.params is None else [
                 {"name": p.name, "has_default": p.default is not NO_VALUE,
                  "default": None if p.default is NO_VALUE else value(p.default)}

@@ -31,7 +31,7 @@ FIELDS = ("id", "description", "clauses", "tags", "versions", "exit", "exception
 REQUIRED = ("id", "description", "clauses", "tags", "main")
 HANDLER_FIELDS = {"function": ("kind", "params", "body", "quiet"),
                   "method": ("kind", "class", "params", "body", "quiet"),
-                  "callable-object": ("kind", "params", "body", "eq", "quiet"),
+                  "callable-object": ("kind", "params", "body", "eq", "quiet", "repr_raises"),
                   "builtin": ("kind", "builtin", "list")}
 
 
@@ -267,10 +267,12 @@ class _Loader(StepReader):
                 if step.op == "return":
                     n.fail(None, "'return' must be the last step of eq", step.line)
         quiet = n.boolean(fields["quiet"][1], "quiet") if "quiet" in fields else False
+        repr_raises = n.boolean(fields["repr_raises"][1], "repr_raises") \
+            if "repr_raises" in fields else False
         params, varargs, varkw = self.params(fields["params"][1]) if "params" in fields \
             else (None, None, None)
         return Handler(name, kind, key_node.line, body, eq, cls, quiet=quiet, params=params,
-                       varargs=varargs, varkw=varkw)
+                       varargs=varargs, varkw=varkw, repr_raises=repr_raises)
 
     def params(self, node: Node) -> Tuple[Tuple[Param, ...], Optional[str], Optional[str]]:
         """A fixed signature: names, NAME: DEFAULT, then "*REST" and "**KW", in Python's

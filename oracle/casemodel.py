@@ -42,7 +42,7 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "print": ("any", "text", ("stream",)),
     "print_args": ("handler", "none", ()),
     "print_eq": ("eq", "none", ()),
-    "raise": ("any", "exception", ("arg", "catch")),
+    "raise": ("any", "exception", ("arg", "catch", "during", "cause", "cause_arg")),
     "exit": ("any", "optional-value", ("catch",)),
     "register": ("any", "ref-or-null", ("args", "kwargs", "catch", "print_returned",
                                          "func_keyword", "instance")),
@@ -129,6 +129,10 @@ class Step:
     extra_args: Tuple[Any, ...] = ()  # atexit functions called with these too (wrong arity)
     func_keyword: bool = False  # register: atexit.register(func=ref)
     first_instance: bool = False  # atexit functions: called on the first atexit module
+    # raise: child holds the `during` step (a raise or compute whose exception is being
+    # handled); cause: an exception type set as __cause__, "None" (raise ... from None)
+    cause: Optional[str] = None
+    cause_arg: Any = NO_VALUE
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ class Handler:
     params: Optional[Tuple[Param, ...]] = None  # a fixed signature; None: (*args, **kwargs)
     varargs: Optional[str] = None  # with params: *NAME
     varkw: Optional[str] = None    # with params: **NAME
+    repr_raises: bool = False  # callable-object: its class's __repr__ raises RuntimeError
 
 
 @dataclass

@@ -126,6 +126,7 @@ class StepReader:
         elif reads == "exception":
             step["exc_type"] = self.choice(value, "raise",
                                            EXCEPTION_TYPES + tuple(self.exceptions))
+            self.read_chain(step, extras, where, depth)
         elif reads == "optional-value" and value is not None:
             step["arg"] = n.scalar(value)
         elif reads in ("ref", "ref-or-null"):
@@ -234,6 +235,29 @@ class StepReader:
             n.fail(op_node, "a thread started in a handler needs join: true (at shutdown "
                             "nothing waits for it: its output would race the end)")
         return Step(**step)
+
+    def read_chain(self, step: Dict[str, Any], extras: Dict[str, Tuple[Node, Node]],
+                   where: str, depth: int) -> None:
+        """raise's during (the step whose exception is being handled: a raise or a
+        compute, alone), cause (a type, or None: raise ... from None) and cause_arg."""
+        n = self.nodes
+        if "during" in extras:
+            key_node, node = extras["during"]
+            if depth >= MAX_CHILD_DEPTH:
+                n.fail(key_node, "during steps nested more than %d deep" % MAX_CHILD_DEPTH)
+            inner = self.step(node, where, depth + 1)
+            if inner.op not in ("raise", "compute") or inner.catch or inner.repeat != 1 \
+                    or inner.on_call or inner.if_other is not None:
+                n.fail(key_node, "during is a raise or a compute step, alone (no catch, "
+                                 "repeat, on_call or if_other)")
+            step["child"] = (inner,)
+        if "cause" in extras:
+            step["cause"] = self.choice(extras["cause"][1], "cause",
+                                        EXCEPTION_TYPES + tuple(self.exceptions) + ("None",))
+        if "cause_arg" in extras:
+            if step.get("cause") in (None, "None"):
+                n.fail(extras["cause_arg"][0], "cause_arg needs a cause exception type")
+            step["cause_arg"] = n.scalar(extras["cause_arg"][1])
 
     def bounded(self, node: Node, what: str, low: int, high: int, unit: str) -> int:
         number = self.nodes.scalar(node)

@@ -126,6 +126,8 @@ def callable_object(handler: Handler) -> List[str]:
                               quiet=handler.quiet, params=handler.params,
                               varargs=handler.varargs, varkw=handler.varkw),
                       "    ", "self, ", literal(name), name)
+    if handler.repr_raises:
+        lines += ["    def __repr__(self):", "        raise RuntimeError('__repr__ raised')"]
     if handler.eq is not None:
         lines.append("    def __eq__(self, other):")
         if not handler.quiet:
@@ -157,6 +159,21 @@ def block(steps: Sequence[Step], indent: str, name_expr: Any) -> List[str]:
     return lines
 
 
+def raise_lines(step: Step, name_expr: Any) -> List[str]:
+    """raise TYPE(arg); with cause, its __cause__ set first (2.7 has no `from`, and takes
+    the attribute as any other); with during, in the except clause of that step."""
+    made = "%s(%s)" % (step.exc_type, "" if step.arg is NO_VALUE else literal(step.arg))
+    lines = ["raise " + made]
+    if step.cause is not None:
+        cause = "None" if step.cause == "None" else "%s(%s)" % (
+            step.cause, "" if step.cause_arg is NO_VALUE else literal(step.cause_arg))
+        lines = ["_raised = " + made, "_raised.__cause__ = " + cause, "raise _raised"]
+    if step.child:
+        lines = (["try:"] + ["    " + line for line in statement(step.child[0], name_expr)]
+                 + ["except BaseException:"] + ["    " + line for line in lines])
+    return lines
+
+
 def ref_source(ref: Ref) -> str:
     if ref.handler is None:
         return literal(ref.value)
@@ -175,7 +192,7 @@ def statement(step: Step, name_expr: Any) -> List[str]:
     if op == "print_eq":
         return ["print(%s + '.__eq__(' + _name(other) + ')')" % name_expr]
     if op == "raise":
-        return ["raise %s(%s)" % (step.exc_type, "" if step.arg is NO_VALUE else literal(step.arg))]
+        return raise_lines(step, name_expr)
     if op == "exit":
         return ["sys.exit(%s)" % ("" if step.arg is NO_VALUE else literal(step.arg))]
     module = "_first_atexit" if step.first_instance else "atexit"

@@ -68,10 +68,11 @@ static void read_handlers(reader *r, json_t *list)
         json_t *body, *eq, *cls_j, *builtin_j, *params, *varargs, *varkw, *bound;
         snprintf(where, sizeof where, "handlers[%zu]", i);
         jr_unpack(&r->j, where, json_array_get(list, i),
-                  "{s:s, s:s, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "name",
+                  "{s:s, s:s, s:I, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:o}", "name",
                   &name, "kind", &kind, "line", &line, "class", &cls_j, "builtin", &builtin_j,
-                  "list", &bound, "quiet", &h->quiet, "params", &params, "varargs", &varargs,
-                  "varkw", &varkw, "body", &body, "eq", &eq);
+                  "list", &bound, "quiet", &h->quiet, "repr_raises", &h->repr_raises,
+                  "params", &params, "varargs", &varargs, "varkw", &varkw, "body", &body,
+                  "eq", &eq);
         read_params(r, where, params, varargs, varkw, h);
         cls = jr_text_or_null(&r->j, where, cls_j);
         builtin = jr_text_or_null(&r->j, where, builtin_j);
@@ -86,7 +87,7 @@ static void read_handlers(reader *r, json_t *list)
             jr_fail(&r->j, where, "list names the named list of list.append, and only that");
         h->bound_list = json_is_integer(bound) ? (size_t)json_integer_value(bound) : 0;
         if ((h->kind == KIND_METHOD) != (cls != NULL) || (h->kind == KIND_BUILTIN) != (builtin != NULL)
-            || (h->has_eq && h->kind != KIND_CALLABLE_OBJECT))
+            || ((h->has_eq || h->repr_raises) && h->kind != KIND_CALLABLE_OBJECT))
             jr_fail(&r->j, where, "the fields do not fit the kind '%s'", kind);
     }
     for (i = 0; i < r->c->nhandlers; i++) {

@@ -90,6 +90,20 @@ static void read_ref(reader *r, const char *where, json_t *json, ref *out)
 }
 
 
+/* raise's cause: null, or {"type": TYPE or null (from None), "has_arg", "arg"}. */
+static void read_cause(reader *r, const char *where, json_t *cause, step *s)
+{
+    json_t *type, *arg;
+    if (json_is_null(cause))
+        return;
+    jr_unpack(&r->j, where, cause, "{s:o, s:b, s:o}", "type", &type, "has_arg",
+              &s->has_cause_arg, "arg", &arg);
+    s->has_cause = 1;
+    s->cause = jr_copy(&r->j, jr_text_or_null(&r->j, where, type));
+    if (s->has_cause_arg)
+        s->cause_arg = read_value(r, where, arg, 0);
+}
+
 /* The operations, in step_op order, and the fields each needs to be set. */
 static const char *const OPS[] = {
     "print", "print_args", "print_eq", "raise", "exit", "register", "unregister",
@@ -107,14 +121,14 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
 {
     const char *op, *print_text, *exception, *signal, *result, *start, *stream, *instance;
     json_t *text_j, *exception_j, *signal_j, *result_j, *start_j, *if_other_j, *extra, *list;
-    json_t *arg, *target, *args, *kwargs, *child;
+    json_t *arg, *target, *args, *kwargs, *child, *cause;
     json_int_t line, serial, delay_ms, repeat, on_call;
     int has_arg, catch_, print_returned, daemon, after_main, join, func_keyword;
     char inner[WHERE_SIZE];
     size_t i;
     jr_unpack(&r->j, where, json,
            "{s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o,"
-           " s:b, s:I, s:b, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:s}",
+           " s:b, s:I, s:b, s:b, s:o, s:s, s:I, s:I, s:o, s:o, s:b, s:o, s:s, s:o}",
            "op", &op, "line", &line, "serial", &serial, "text", &text_j,
            "exception", &exception_j, "has_arg", &has_arg, "arg", &arg, "ref", &target,
            "args", &args, "kwargs", &kwargs, "catch", &catch_, "print_returned", &print_returned,
@@ -122,7 +136,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
            "delay_ms", &delay_ms, "after_main", &after_main, "join", &join, "start", &start_j,
            "stream", &stream, "repeat", &repeat, "on_call", &on_call, "if_other", &if_other_j,
            "extra_args", &extra, "func_keyword", &func_keyword, "list", &list,
-           "instance", &instance);
+           "instance", &instance, "cause", &cause);
     print_text = jr_text_or_null(&r->j, where, text_j);
     exception = jr_text_or_null(&r->j, where, exception_j);
     signal = jr_text_or_null(&r->j, where, signal_j);
@@ -132,6 +146,7 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
     s->if_other = jr_copy(&r->j, jr_text_or_null(&r->j, where, if_other_j));
     s->func_keyword = func_keyword;
     s->first_instance = jr_one_of(&r->j, where, instance, INSTANCES);
+    read_cause(r, where, cause, s);
     s->op = (step_op)jr_one_of(&r->j, where, op, OPS);
     if (line < 1 || line > 1 << 24 || serial < 1 || serial > 1 << 24)
         jr_fail(&r->j, where, "line and serial count from 1");
@@ -207,7 +222,12 @@ static void read_step(reader *r, const char *where, json_t *json, int depth, pla
             && !s->has_ref)
         || (s->op == OP_RETURN && result == NULL && in == IN_EQ)
         || (s->op == OP_OS_EXIT && !(has_arg && s->arg.kind == VALUE_INT))
-        || (s->op == OP_APPEND && !(has_arg && s->arg.kind != VALUE_LIST_REF)))
+        || (s->op == OP_APPEND && !(has_arg && s->arg.kind != VALUE_LIST_REF))
+        || (s->op == OP_RAISE && !(s->child->count == 0
+                                   || (s->child->count == 1
+                                       && (s->child->items[0].op == OP_RAISE
+                                           || s->child->items[0].op == OP_COMPUTE))))
+        || (s->op != OP_RAISE && s->has_cause))
         jr_fail(&r->j, where, "'%s' lacks what it needs", op);
     if ((s->op == OP_PRINT_ARGS && in == IN_MAIN)
         || (s->op == OP_PRINT_EQ && in != IN_EQ) || (s->op == OP_RETURN && in == IN_MAIN)

@@ -75,6 +75,10 @@ typedef struct step {
     size_t nextra;
     int func_keyword;    /* register: atexit.register(func=REF) */
     int first_instance;  /* atexit functions: called on the module imported first */
+    int has_cause;       /* raise: __cause__ set first: */
+    const char *cause;   /*   its type, or NULL for None (raise ... from None) */
+    int has_cause_arg;
+    value cause_arg;     /* raise's child: the during step, whose exception is handled */
 } step;
 
 typedef struct steps {
@@ -94,6 +98,7 @@ typedef struct handler {
     const char *builtin;   /* builtin: "print", "int", "len", "sys.exit", "list.append" */
     size_t bound_list;     /* list.append: the named list it appends to */
     int quiet;             /* logs no call or eq event */
+    int repr_raises;       /* callable object: its class's __repr__ raises */
     int has_params;        /* a fixed signature (else *args, **kwargs) */
     const char **params;   /* its names, self not included */
     value *defaults;       /* the defaults of the last ndefaults params */

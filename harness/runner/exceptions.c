@@ -13,6 +13,8 @@
 static void exc_release(atx_failure *failure)
 {
     pyexc *e = (pyexc *)failure;
+    if (e->link != NULL)
+        atx_failure_release(&e->link->base);
     free(e->type);
     free(e->message);
     free(e->c_type);
@@ -132,22 +134,47 @@ pyexc *exc_from_failure(atx_failure *failure)
     return e;
 }
 
+void exc_chain(pyexc *e, pyexc *context, pyexc *cause, int from_none)
+{
+    pyexc *shown = cause != NULL ? cause : from_none ? NULL : context;
+    if (rt.major == 2)
+        shown = NULL;
+    if (shown == context && context != NULL)
+        context->base.flags &= ~(unsigned)ATX_FAILURE_NO_TRACEBACK;
+    if (shown == cause && cause != NULL) {
+        cause->base.flags |= ATX_FAILURE_NO_TRACEBACK;
+        e->base.flags |= ATX_FAILURE_CAUSE;
+    }
+    if (context != NULL && context != shown)
+        atx_failure_release(&context->base);
+    if (cause != NULL && cause != shown)
+        atx_failure_release(&cause->base);
+    e->link = shown;
+    e->base.chained = shown != NULL ? &shown->base : NULL;
+}
+
+void exc_display(text *out, const pyexc *e, int by_c)
+{
+    atx_failure shown = e->base; /* it escaped a Python frame: it has a traceback */
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *stream = open_memstream(&buf, &size);
+    if (stream == NULL) {
+        fputs("atx-case-runner: out of memory\n", stderr);
+        exit(70);
+    }
+    shown.flags &= ~(unsigned)ATX_FAILURE_NO_TRACEBACK;
+    atx_print_exception(stream, &shown, (by_c ? ATX_PRINT_C_VIEW : 0u) | ATX_PRINT_CHAIN);
+    fclose(stream);
+    text_add(out, buf);
+    free(buf);
+}
+
 static void type_and_message(text *out, const char *type, const char *message)
 {
     text_add(out, type);
     if (message != NULL && message[0] != '\0')
         text_addf(out, ": %s", message);
-}
-
-void exc_text(text *out, const atx_failure *failure)
-{
-    type_and_message(out, failure->type, failure->message);
-}
-
-void exc_c_text(text *out, const atx_failure *failure)
-{
-    type_and_message(out, failure->c_type != NULL ? failure->c_type : failure->type,
-                     failure->c_message != NULL ? failure->c_message : failure->message);
 }
 
 void exc_own_text(text *out, const atx_failure *failure)

@@ -1,7 +1,6 @@
 /* fork.c - os.fork() children, and how their parent reports their end. */
 #include "fork.h"
 
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

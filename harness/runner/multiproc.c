@@ -70,9 +70,9 @@ static int bootstrap(const step *s, int number)
         text t = {NULL, 0, 0};
         text_add(&t, "Process ");
         process_name(&t, s, number);
-        text_add(&t, ":\nTraceback (most recent call last):\n");
-        exc_text(&t, &raised->base);
-        fprintf(stderr, "%s\n", text_str(&t));
+        text_add(&t, ":\n");
+        exc_display(&t, raised, 0); /* traceback.print_exc() */
+        fputs(text_str(&t), stderr);
         text_free(&t);
     } else if (!rt.py->child_exit_none_is_zero && raised->arg != EXIT_ARG_OTHER) {
         if (raised->arg == EXIT_ARG_NONE)

@@ -188,6 +188,8 @@ static int object_repr(const atx_callable *callable, char *buf, size_t size)
                   o->h->name, o->self->cls, (const void *)o->self);
         break;
     case OBJ_CALLABLE_OBJECT:
+        if (o->h->repr_raises) /* its __repr__ raises RuntimeError */
+            return -1;
         text_addf(&t, "<__main__.%s_type object at %p>", o->h->name, (const void *)o);
         break;
     case OBJ_BUILTIN:

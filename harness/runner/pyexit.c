@@ -22,9 +22,8 @@ static void print_uncaught(const pyexc *e)
         out_line(&t);
         return;
     }
-    text_add(&t, "Traceback (most recent call last):\n");
-    exc_c_text(&t, &e->base);
-    fprintf(stderr, "%s\n", text_str(&t));
+    exc_display(&t, e, 1);
+    fputs(text_str(&t), stderr);
     text_free(&t);
 }
 

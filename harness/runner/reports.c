@@ -8,7 +8,8 @@
 #include "runtime.h"
 
 /* prelude.py's _unraisable_hook: "unraisable: TYPE: MESSAGE | ERR_MSG | OBJECT"; 3.13
- * puts the callable's repr in the message and passes no object. */
+ * puts the callable's repr in the message and passes no object (nor a message when
+ * that repr raises). */
 static void unraisable_hook(const atx_profile *profile, const atx_callable *callable,
                             const atx_failure *failure)
 {
@@ -16,11 +17,14 @@ static void unraisable_hook(const atx_profile *profile, const atx_callable *call
     char repr[512];
     text_add(&t, "unraisable: ");
     exc_own_text(&t, failure);
-    text_add(&t, " | Exception ignored in atexit callback");
     if (profile->header == ATX_HEADER_IGNORED_TRAILING) {
-        atx_callable_repr(callable, repr, sizeof repr);
-        text_addf(&t, " %s | None", repr);
+        /* a repr() that raises leaves no message at all */
+        if (atx_callable_repr(callable, repr, sizeof repr) < 0)
+            text_add(&t, " | None | None");
+        else
+            text_addf(&t, " | Exception ignored in atexit callback %s | None", repr);
     } else {
+        text_add(&t, " | Exception ignored in atexit callback");
         text_add(&t, " | ");
         object_name(&t, callable);
     }

@@ -133,6 +133,20 @@ static void sleep_ms(int ms)
     nanosleep(&delay, NULL);
 }
 
+static pyexc *exec_step(const step *s, frame *f);
+
+/* raise TYPE(arg), its __cause__ set first, in the except clause of its during step
+ * (compile.py's raise_lines). */
+static pyexc *raise_step(const step *s, frame *f)
+{
+    pyexc *handled = s->child->count == 1 ? exec_step(&s->child->items[0], f) : NULL;
+    pyexc *raised = exc_raise(s->exc_type, s->has_arg ? &s->arg : NULL, 0);
+    pyexc *cause = s->has_cause && s->cause != NULL
+        ? exc_raise(s->cause, s->has_cause_arg ? &s->cause_arg : NULL, 0) : NULL;
+    exc_chain(raised, handled, cause, s->has_cause && s->cause == NULL);
+    return raised;
+}
+
 static pyexc *exec_step(const step *s, frame *f)
 {
     atx_registry *registry = atexit_module_registry(s);
@@ -165,7 +179,7 @@ static pyexc *exec_step(const step *s, frame *f)
         out_line(&t);
         return NULL;
     case OP_RAISE:
-        return exc_raise(s->exc_type, s->has_arg ? &s->arg : NULL, 0);
+        return raise_step(s, f);
     case OP_EXIT: /* sys.exit(arg) raises SystemExit(arg) */
         return exc_raise("SystemExit", s->has_arg ? &s->arg : NULL, 1);
     case OP_REGISTER:

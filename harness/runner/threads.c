@@ -52,12 +52,9 @@ static void report_escaped(const thread_run *run, const pyexc *raised)
     text_addf(&t, "Exception in thread Thread-%d", run->number);
     if (rt.py->thread_name_target)
         text_addf(&t, " (_thread_body_%d)", run->s->serial);
-    text_add(&t, ":\nTraceback (most recent call last):\n");
-    if (rt.py->thread_report_by_python)
-        exc_text(&t, &raised->base);
-    else
-        exc_c_text(&t, &raised->base);
-    text_add(&t, rt.py->thread_report_by_python ? "\n\n" : "\n");
+    text_add(&t, ":\n");
+    exc_display(&t, raised, !rt.py->thread_report_by_python);
+    text_add(&t, rt.py->thread_report_by_python ? "\n" : ""); /* print_exc, then a blank line */
     fputs(text_str(&t), stderr);
     text_free(&t);
 }
