@@ -60,7 +60,7 @@ OPS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "fork": ("program", "child-steps", ("catch",)),
     "on_signal": ("any", "handled-signal", ("handler", "catch")),
     "thread": ("program", "thread-steps", ("daemon", "delay_ms", "after_main", "join")),
-    "process": ("main", "process-steps", ("start",)),
+    "process": ("program", "process-steps", ("start",)),
     "call": ("any", "ref", ("args", "kwargs", "catch")),
     "sleep": ("any", "milliseconds", ()),
     "compute": ("any", "computation", ("catch",)),

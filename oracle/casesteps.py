@@ -160,6 +160,11 @@ class StepReader:
             step["child"] = self.steps(value, "fork", "main", depth + 1)
         elif reads == "process-steps":
             step["child"] = self.steps(value, "process", "process", depth + 1)
+            if where in ("handler", "eq") and (
+                    "start" not in extras or n.scalar(extras["start"][1]) != "fork"):
+                n.fail(op_node, "a process started in a handler needs start: fork (a spawn or "
+                                "forkserver child started at shutdown cannot find the "
+                                "program's main module: not modelled)")
             if "start" in extras:
                 step["start"] = self.choice(extras["start"][1], "start", START_METHODS)
                 if self.min_version is None or self.min_version < FIRST_WITH_START_METHODS:

@@ -60,25 +60,15 @@ def compile_case(case: Case) -> str:
     if case.module:
         out.append("\n# Module level: runs again in spawn and forkserver children.")
         out.extend(block(case.module, "", None))
-    for step in process_steps(case.main):
+    # every process target is a module-level function: spawn and forkserver children
+    # find it there
+    for step in sorted((s for s in case.steps() if s.op == "process"), key=lambda s: s.serial):
         out.append("\n\ndef %s():" % process_body(step))
         out.extend(block(step.child, "    ", None) or ["    pass"])
     # Guarded: a spawn or forkserver child imports this file as __mp_main__.
     out.append("\n\nif __name__ == \"__main__\":")
     out.extend(block(case.main, "    ", None))
     return "\n".join(out) + "\n"
-
-
-def process_steps(steps: Sequence[Step]) -> List[Step]:
-    """Every process step of main, forked children's included: each one's target must be
-    a module-level function, so that spawn and forkserver children can find it."""
-    found: List[Step] = []
-    for step in steps:
-        if step.op == "process":
-            found.append(step)
-        elif step.op == "fork":
-            found.extend(process_steps(step.child))
-    return found
 
 
 def process_body(step: Step) -> str:

@@ -27,12 +27,19 @@ pyexc *child_wait(pid_t pid, const char *what)
  * SystemExit where the fork was: out of main it ends the child normally (its handlers
  * run: clause fork.child-runs-inherited), out of a handler the child goes on with the
  * run. The parent waits and prints how the child ended. */
+pyexc *fork_refused(void)
+{
+    if (rt.finalizing && rt.py->shutdown_forbids_starts)
+        return exc_new("RuntimeError", "can't fork at interpreter shutdown", 0);
+    return NULL;
+}
+
 pyexc *fork_step(const step *s, frame *f)
 {
     pid_t pid;
     pyexc *raised;
-    if (rt.finalizing && rt.py->shutdown_forbids_starts)
-        return exc_new("RuntimeError", "can't fork at interpreter shutdown", 0);
+    if ((raised = fork_refused()) != NULL)
+        return raised;
     if ((pid = fork()) < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {

@@ -123,9 +123,12 @@ pyexc *process_step(const step *s)
 {
     const start_spec *start = start_of(s->start); /* canonical.c checked the name */
     int number = ++process_counter;
+    pyexc *refused;
+    pid_t pid;
     import_multiprocessing();
-    pid_t pid = fork();
-    if (pid < 0)
+    if (start->method == START_FORK && (refused = fork_refused()) != NULL)
+        return refused; /* popen_fork.py's os.fork() */
+    if ((pid = fork()) < 0)
         return exc_new("OSError", "fork failed", 0);
     if (pid == 0) {
         if (start->method != START_FORK)
