@@ -128,7 +128,7 @@ static pyexc *call_int(const handler *h, const atx_args *args)
     for (i = 0; i < atx_args_keyword_count(args); i++) {
         const char *key = atx_args_keyword_name(args, i);
         const value **slot = strcmp(key, "base") == 0 ? &base
-                             : strcmp(key, "x") == 0 && rt.major * 100 + rt.minor <= 306 ? &x
+                             : strcmp(key, "x") == 0 && rt.py->int_takes_x_keyword ? &x
                              : NULL; /* int(x=1): 2.7 and 3.0-3.6 */
         if (slot == NULL)
             return fail("TypeError", WORDED(W_INT_BAD_KEYWORD), key);

@@ -47,7 +47,7 @@ static const exception_decl *own_class(const char *type)
 static void as_own_class(pyexc *e, const exception_decl *decl)
 {
     text t = {NULL, 0, 0};
-    if (rt.major == 2 || rt.minor <= 10) {
+    if (rt.py->main_names_qualified) {
         text_addf(&t, "__main__.%s", decl->name);
         e->base.c_type = e->c_type = must_dup(text_str(&t));
         text_free(&t);

@@ -13,29 +13,39 @@ typedef struct era {
 
 /* The facts every 3.x era shares, then what each changes. */
 #define PY3 .missing_function = MISSING_3, .recursion_error = "RecursionError"
+/* ...and up to 3.10 */
+#define QUALIFIED .main_names_qualified = 1
 static const era ERAS[] = {
     {.major = 2, .first_minor = 7, .last_minor = 7,
      .facts = {.name = "2.7", .missing_function = MISSING_2, .default_start = START_FORK,
                .recursion_error = "RuntimeError", .c_call_levels = 1,
-               .thread_report_by_python = 1, .atexit_state = ATEXIT_PYTHON_LIST}},
+               .thread_report_by_python = 1, .atexit_state = ATEXIT_PYTHON_LIST,
+               .main_names_qualified = 1, .int_takes_x_keyword = 1}},
     {.major = 3, .first_minor = 0, .last_minor = 6,
      .facts = {.name = "3.0-3.6", PY3, .c_call_levels = 1, .thread_report_by_python = 1,
-               .atexit_state = ATEXIT_NEWEST_MODULE}},
+               .atexit_state = ATEXIT_NEWEST_MODULE, .main_names_qualified = 1,
+               .int_takes_x_keyword = 1}},
     /* atexit's functions all use their own module's state. */
     {.major = 3, .first_minor = 7, .last_minor = 7,
-     .facts = {.name = "3.7", PY3, .c_call_levels = 1, .thread_report_by_python = 1,
-               .atexit_state = ATEXIT_MODULE_STATE}},
+     .facts = {.name = "3.7", PY3, QUALIFIED, .c_call_levels = 1,
+               .thread_report_by_python = 1, .atexit_state = ATEXIT_MODULE_STATE}},
     /* bpo-1054041: an uncaught KeyboardInterrupt ends the process by SIGINT. */
     {.major = 3, .first_minor = 8, .last_minor = 8,
-     .facts = {.name = "3.8", PY3, .interrupt_kills = 1, .c_call_levels = 1,
+     .facts = {.name = "3.8", PY3, QUALIFIED, .interrupt_kills = 1, .c_call_levels = 1,
                .atexit_state = ATEXIT_MODULE_STATE}},
     /* multiprocessing's _bootstrap reads SystemExit.code: sys.exit() is status 0. */
     {.major = 3, .first_minor = 9, .last_minor = 9,
-     .facts = {.name = "3.9", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+     .facts = {.name = "3.9", PY3, QUALIFIED, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .c_call_levels = 1, .report_levels = 1, .atexit_state = ATEXIT_MODULE_STATE}},
     /* bpo-42639: failures go to the unraisable hook; the handlers are the interpreter's. */
-    {.major = 3, .first_minor = 10, .last_minor = 11,
-     .facts = {.name = "3.10-3.11", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
+    {.major = 3, .first_minor = 10, .last_minor = 10,
+     .facts = {.name = "3.10", PY3, QUALIFIED, .interrupt_kills = 1,
+               .child_exit_none_is_zero = 1, .c_call_levels = 1, .report_levels = 2,
+               .traceback_from_frame = 1, .thread_name_target = 1,
+               .atexit_state = ATEXIT_INTERPRETER}},
+    /* a class of the main module is named without its module by C code */
+    {.major = 3, .first_minor = 11, .last_minor = 11,
+     .facts = {.name = "3.11", PY3, .interrupt_kills = 1, .child_exit_none_is_zero = 1,
                .c_call_levels = 1, .report_levels = 2, .traceback_from_frame = 1,
                .thread_name_target = 1, .atexit_state = ATEXIT_INTERPRETER}},
     /* gh-104690: no thread or fork from a handler at shutdown. */

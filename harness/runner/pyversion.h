@@ -58,6 +58,9 @@ typedef struct pyversion {
                                      is Python's traceback module's, ending with a blank
                                      line (up to 3.7); from 3.8 threading.excepthook's,
                                      which is C code */
+    int main_names_qualified;     /* C code names a class of the main module
+                                     "__main__.NAME" (2.7-3.10); from 3.11 "NAME" */
+    int int_takes_x_keyword;      /* int(x=...) is accepted (2.7-3.6) */
     atexit_state atexit_state;
     int shutdown_forbids_starts;  /* a handler run at shutdown cannot start a thread or
                                      fork: RuntimeError (3.12, gh-104690, measured on
