@@ -15,17 +15,6 @@
 #define MAX_STRING_SIZE 40 /* longer, once common affixes are trimmed: never close */
 #define MAX_CANDIDATES 750 /* a function with this many parameters suggests nothing */
 
-callargs_style callargs_style_of(int major, int minor)
-{
-    if (major < 3)
-        return CALLARGS_PY2;
-    if (major == 3 && minor < 10)
-        return CALLARGS_PY3;
-    if (major == 3 && minor < 13)
-        return CALLARGS_PY3_QUALIFIED; /* 3.10: messages name __qualname__ */
-    return CALLARGS_PY3_SUGGESTING;
-}
-
 static size_t param_index(const callargs_signature *sig, const char *name)
 {
     size_t i;

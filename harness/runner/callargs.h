@@ -18,10 +18,7 @@ typedef enum callargs_style {
                                 parameter's name ends ". Did you mean 'alpha'?" */
 } callargs_style;
 
-/* The style of CPython major.minor: 2.x is CALLARGS_PY2; 3.0-3.9 CALLARGS_PY3 (3.6's
- * rules: 3.0-3.5 are not reproduced), 3.10-3.12 CALLARGS_PY3_QUALIFIED, 3.13 and later
- * CALLARGS_PY3_SUGGESTING. No state: thread-safe. */
-callargs_style callargs_style_of(int major, int minor);
+/* Each version's style is a fact of its era (pyversion.h's call_style). */
 
 /* A function's parameters: positional-or-keyword ones, then optionally *rest and **kw
  * (no keyword-only or positional-only parameters). Names are Python identifiers, in

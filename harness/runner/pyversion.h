@@ -3,6 +3,8 @@
 #ifndef RUNNER_PYVERSION_H
 #define RUNNER_PYVERSION_H
 
+#include "callargs.h"
+
 /* multiprocessing's start methods (Lib/multiprocessing/context.py). */
 typedef enum start_method {
     START_FORK,      /* the child is a fork of the parent: it inherits the registry */
@@ -58,6 +60,9 @@ typedef struct pyversion {
                                      is Python's traceback module's, ending with a blank
                                      line (up to 3.7); from 3.8 threading.excepthook's,
                                      which is C code */
+    callargs_style call_style;    /* a call's arity check and its TypeError (callargs.h):
+                                     2.7's; 3.x's (3.6's rules); __qualname__ from 3.10;
+                                     "Did you mean" from 3.13 */
     int main_names_qualified;     /* C code names a class of the main module
                                      "__main__.NAME" (2.7-3.10); from 3.11 "NAME" */
     int int_takes_x_keyword;      /* int(x=...) is accepted (2.7-3.6) */

@@ -41,7 +41,7 @@ pyexc *signature_bind(const handler *h, const char *name, const char *qualname, 
                                .nparams = n, .ndefaults = h->ndefaults,
                                .varargs = h->varargs != NULL, .varkw = h->varkw != NULL};
     call = (callargs_call){.npositional = self + npos, .keywords = keywords, .nkeywords = nkw};
-    if (callargs_bind(&sig, &call, callargs_style_of(rt.major, rt.minor), slots, &message)
+    if (callargs_bind(&sig, &call, rt.py->call_style, slots, &message)
         != CALLARGS_OK) {
         raised = exc_new("TypeError", text_str(&message), ATX_FAILURE_NO_TRACEBACK);
         atx_args_free(pack);

@@ -30,6 +30,7 @@ DRIVER = r"""
 #include <stdlib.h>
 #include <string.h>
 #include "callargs.h"
+#include "pyversion.h"
 
 #define SENTINEL 12345
 
@@ -70,6 +71,18 @@ static int touched(const int *bound, size_t n)
     return n > 0;
 }
 
+/* The era's style, from the runner's one table of version facts. */
+static callargs_style style_of(int major, int minor)
+{
+    char version[16];
+    int found_major, found_minor;
+    const pyversion *py;
+    snprintf(version, sizeof version, "%d.%d", major, minor);
+    if ((py = pyversion_find(version, &found_major, &found_minor)) == NULL)
+        exit(5);
+    return py->call_style;
+}
+
 int main(void)
 {
     char *line = NULL;
@@ -93,8 +106,8 @@ int main(void)
         call.keywords = split((char *)field[8], ' ', &call.nkeywords);
         bound = fresh(sig.nparams), quiet = fresh(sig.nparams);
         text_add(&msg, "<");
-        rc = callargs_bind(&sig, &call, callargs_style_of(major, minor), bound, &msg);
-        rc_quiet = callargs_bind(&sig, &call, callargs_style_of(major, minor), quiet, NULL);
+        rc = callargs_bind(&sig, &call, style_of(major, minor), bound, &msg);
+        rc_quiet = callargs_bind(&sig, &call, style_of(major, minor), quiet, NULL);
         if (rc != rc_quiet || (sig.nparams > 0
                                && memcmp(bound, quiet, sizeof *bound * sig.nparams) != 0)) {
             puts("BROKEN: without a message the result differs");
@@ -302,11 +315,13 @@ PAIRS = [(sig, call) for sig in SIGNATURES for call in sig["calls"]]
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    """The driver, callargs.c and text.c: warnings as errors, ASan and UBSan if there."""
+    """The driver, callargs.c, text.c and pyversion.c (each version's style): warnings as
+    errors, ASan and UBSan if there."""
     folder = tmp_path_factory.mktemp("callargs")
     (folder / "driver.c").write_text(DRIVER)
     sources = [str(folder / "driver.c")] + [os.path.join(RUNNER_SRC, name)
-                                            for name in ("callargs.c", "text.c")]
+                                            for name in ("callargs.c", "text.c",
+                                                         "pyversion.c")]
     base = ["cc"] + WARNINGS + ["-O1", "-g", "-D_XOPEN_SOURCE=700", "-I", RUNNER_SRC, "-o",
                                 str(folder / "driver")] + sources
     sanitized = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
