@@ -4,29 +4,24 @@ import argparse
 import fnmatch
 import os
 import random
-import shlex
 import sys
-from typing import Dict, List, Optional, Tuple, Union
+from typing import List, Optional
 
 from harness.conform import drift
 from harness.conform.cache import Cache
 from harness.conform.progress import Progress
 from harness.conform import reports as report_files
 from harness.conform import expectations
-from harness.conform.expectations import Expectations
+from harness.conform.implementations import (add_implementation_options, declared_lacks,
+                                             implementations, runner_present)
 from harness.conform.merge import ReportError, load_run, merge
 from harness.conform.known_bugs import load_or_fail
-from harness.conform.suite import (ORACLE_STATUSES, Pairing, is_unexpected, load_cases, run_suite,
+from harness.conform.suite import (ORACLE_STATUSES, is_unexpected, load_cases, run_suite,
                                    unexpected_count)
-from harness.conform.targets import Pyodide, Python, Reference, ThirdParty
 from oracle.casefile import load_clauses
-from oracle.casemodel import CAPABILITIES
 from oracle.yamlnodes import CaseError
-from oracle import pyodide
-from oracle.interpreters import default_oracle, discover, identify, probe_command
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_RUNNER = os.path.join(REPO, "build", "release", "atx-case-runner")
 DEFAULT_CACHE = os.path.join(REPO, "build", "conform-cache")
 DEFAULT_KNOWN_BUGS = os.path.join(REPO, "oracle", "known_bugs.yaml")
 
@@ -58,47 +53,13 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("patterns", nargs="*", metavar="CASE_GLOB",
                         help="run only cases whose id matches a glob (e.g. 'unregister/*')")
-    parser.add_argument("--runner", default=DEFAULT_RUNNER,
-                        help="the C case runner to test (default: %(default)s)")
-    parser.add_argument("--reference-name", default="reference", metavar="NAME",
-                        help="what the case runner's results are called, NAME-X.Y: the name "
-                             "of the library it is linked with when that is not libatx "
-                             "(make conformance ATX_LIB=... sets it) (default: %(default)s)")
-    parser.add_argument("--oracle", choices=("default", "all"), default="all",
-                        help="all: every CPython discovered, and Pyodide (3.14) when installed; "
-                             "default: Debian's python3 only (else the newest CPython found) "
-                             "(default: %(default)s)")
-    parser.add_argument("--python", action="append", default=[], metavar="PATH",
-                        help="an extra CPython to use as an oracle (repeatable)")
-    parser.add_argument("--target", action="append", default=[], metavar="NAME=COMMAND",
-                        help="another Python implementation to check, as a command that runs a "
-                             "script file, e.g. pypy=\"pypy3 -S -u\", or the word pyodide for "
-                             "the bundled Pyodide; it is compared with the CPython of its "
-                             "language version (repeatable)")
-    parser.add_argument("--lacks", action="append", default=[], metavar="NAME=CAPABILITY,...",
-                        help="declare what --target NAME cannot do, from: %s; cases needing it "
-                             "are reported n/a, never passed (repeatable)"
-                             % ", ".join(CAPABILITIES))
-    parser.add_argument("--baseline", metavar="X.Y",
-                        help="the CPython version --target implementations are compared with "
-                             "(default: their own language version, detected by running them)")
-    parser.add_argument("--expectations", action="append", default=[], metavar="FILE",
-                        help="an expectation file of known divergences of one target "
-                             "(see harness/conform/expectations.py; repeatable)")
-    parser.add_argument("--update-expectations", metavar="FILE",
-                        help="after the run, write FILE from the failures of the (single) "
-                             "--target, keeping reasons already in it")
+    add_implementation_options(parser)
     parser.add_argument("--area", action="append", default=[], help="select cases of an area")
     parser.add_argument("--tag", action="append", default=[], help="select cases with a tag")
     parser.add_argument("--clause", action="append", default=[],
                         help="select cases that exercise a clause")
     parser.add_argument("--shard", metavar="I/N",
                         help="run the I-th of N deterministic slices of the selection (1-based)")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                        help="parallel runs (default: the CPU count, %(default)s)")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds before a run's process group is killed, and the time a "
-                             "--target has to tell its version (default: %(default)s)")
     parser.add_argument("--cases-root", default=os.path.join(REPO, "cases"),
                         help="the cases folder (default: %(default)s)")
     parser.add_argument("--report-dir", default="reports",
@@ -123,10 +84,6 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="count unstable results as unexpected (exit status 1): for "
                              "checking the cases themselves; by default an unstable oracle "
                              "is reported but does not fail a target's gate")
-    parser.add_argument("--known-bugs", default=DEFAULT_KNOWN_BUGS, metavar="FILE",
-                        help="the known CPython bugs that kill an oracle (upstream link, "
-                             "versions, cases, signal): an oracle-crash it lists is expected "
-                             "(default: %(default)s)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print only the summary (no progress, no failure details)")
     return parser.parse_args(argv)
@@ -151,107 +108,6 @@ def select(reports, args):
         chosen = [report for n, report in enumerate(sorted(chosen, key=lambda r: r.id))
                   if n % total == index - 1]
     return chosen
-
-
-EXPECTED_VERSIONS = ["2.7"] + ["3.%d" % minor for minor in range(6, 15)]
-
-
-def oracles(args) -> List[Union[Python, Pyodide]]:
-    """The oracles of this run; prints which were found and which were looked for in vain."""
-    extra = []
-    for path in args.python:
-        found = identify(path)
-        if found is None or found.implementation != "CPython":
-            raise SystemExit("atx-conform: --python %s is not a CPython interpreter" % path)
-        extra.append(found)
-    if args.oracle == "all":
-        found = discover(args.python)
-    else:
-        base = default_oracle()
-        found = ([base] if base else []) + extra
-    if not found:
-        raise SystemExit("atx-conform: no CPython interpreter found (looked on PATH, "
-                         "/usr/bin/python3 and $PYENV_ROOT/versions)")
-    unique = {interpreter.path: interpreter for interpreter in found}
-    chosen: List[Union[Python, Pyodide]] = [Python(i) for i in unique.values()]
-    if args.oracle == "all":
-        usable, why = pyodide.available()
-        if usable:
-            try:
-                chosen.append(Pyodide(pyodide.PyodideOracle()))
-            except RuntimeError as error:
-                print("atx-conform: %s" % error, file=sys.stderr)
-        else:
-            print("atx-conform: no Pyodide oracle: %s" % why, file=sys.stderr)
-        have = {oracle.short_version for oracle in chosen}
-        missing = [version for version in EXPECTED_VERSIONS if version not in have]
-        print("oracles: %s" % ", ".join(oracle.name for oracle in chosen))
-        if missing:
-            print("looked for and did not find: Python %s (on PATH, /usr/bin/python3, "
-                  "$PYENV_ROOT/versions, node + oracle/pyodide)" % ", ".join(missing))
-    return chosen
-
-
-def declared_lacks(args) -> Dict[str, Tuple[str, ...]]:
-    """--lacks NAME=CAP,...: each NAME a --target label, each CAP a known capability."""
-    labels = [spec.partition("=")[0] for spec in args.target]
-    lacks: Dict[str, Tuple[str, ...]] = {}
-    for spec in args.lacks:
-        label, _, names = spec.partition("=")
-        wanted = tuple(name.strip() for name in names.split(",") if name.strip())
-        if label not in labels:
-            raise SystemExit("atx-conform: --lacks %s: no --target is named %r" % (spec, label))
-        unknown = [name for name in wanted if name not in CAPABILITIES]
-        if unknown or not wanted:
-            raise SystemExit("atx-conform: --lacks %s: capabilities are: %s"
-                             % (spec, ", ".join(CAPABILITIES)))
-        lacks[label] = lacks.get(label, ()) + wanted
-    return lacks
-
-
-def third_party(args, chosen: List[Union[Python, Pyodide]],
-                expectation_files: List[Expectations]) -> List[Pairing]:
-    """A pairing per --target, with the CPython of its language version as the oracle;
-    what it lacks comes from --lacks and from its expectation file."""
-    lacks = declared_lacks(args)
-    for listed in expectation_files:
-        lacks[listed.target] = lacks.get(listed.target, ()) + listed.lacks
-    pairings = []
-    for spec in args.target:
-        label, _, command = spec.partition("=")
-        if not label or not command.strip():
-            raise SystemExit("atx-conform: --target takes NAME=COMMAND, not %r" % spec)
-        prefix = shlex.split(command)
-        target: Union[ThirdParty, Pyodide]
-        if prefix == ["pyodide"]:  # the npm package this suite installs (make pyodide)
-            usable, why = pyodide.available()
-            if not usable:
-                raise SystemExit("atx-conform: --target %s: %s" % (label, why))
-            target = Pyodide(pyodide.PyodideOracle(), label)
-            version: Tuple[int, ...] = target.version
-            implementation = "Pyodide"
-        else:
-            # bounded by --timeout: what cannot say its version in that time runs no case
-            found, why = probe_command(prefix, args.timeout)
-            if found is None:
-                raise SystemExit("atx-conform: --target %s: %r does not run as a Python (%s)"
-                                 % (label, command, why))
-            version, implementation = found.version, found.implementation
-            target = ThirdParty(label, prefix, found.version[:2],  # type: ignore
-                                "%s %s" % (implementation, ".".join(map(str, version))),
-                                lacks.get(label, ()))
-        language = args.baseline or "%d.%d" % version[:2]
-        baseline = [o for o in chosen if isinstance(o, Python) and o.short_version == language]
-        if not baseline:
-            baseline = [Python(i) for i in discover() if i.short_version == language]
-        if not baseline:
-            raise SystemExit("atx-conform: --target %s is Python %d.%d, and no CPython %s was "
-                             "found to compare it with (--baseline X.Y picks another)"
-                             % ((label,) + tuple(version[:2]) + (language,)))
-        print("target %s: %s %s, compared with %s" % (
-            label, implementation, ".".join(map(str, version)), baseline[0].name))
-        pairings.append(Pairing(baseline[0], target))
-    return pairings
 
 
 def merge_main(argv: List[str]) -> int:
@@ -344,22 +200,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.repeat < 1:
             raise SystemExit("atx-conform: --repeat takes a number of runs, 1 or more")
         known_bugs = load_or_fail(args.known_bugs)
-        if not os.access(args.runner, os.X_OK):
-            print("atx-conform: the case runner %s is missing (run `make`)" % args.runner,
-                  file=sys.stderr)
+        if not runner_present(args):
             return 2
         if not os.path.isdir(args.cases_root):
             raise SystemExit("atx-conform: --cases-root %s is not a folder" % args.cases_root)
-        try:
-            expectation_files = [Expectations.load(path) for path in args.expectations]
-        except CaseError as error:
-            raise SystemExit("atx-conform: %s" % error) from None
-        chosen = oracles(args)
-        pairings = [Pairing(oracle, Reference(os.path.abspath(args.runner),
-                                              oracle.short_version,
-                                              label=args.reference_name))
-                    for oracle in chosen]
-        pairings += third_party(args, chosen, expectation_files)
+        pairings, expectation_files = implementations(args)
     except ValueError:
         print("atx-conform: --shard takes I/N with 1 <= I <= N", file=sys.stderr)
         return 2
