@@ -238,7 +238,8 @@ def statement(step: Step, name_expr: Any) -> List[str]:
         if step.after_main:
             waits.append("    %s.join()" % starter)
         return (["import threading, time", "%s = threading.current_thread()" % starter,
-                 "def %s():" % body] + waits + block(step.child, "    ", name_expr)
+                 "def %s():" % body] + (waits + block(step.child, "    ", name_expr)
+                                        or ["    pass"])
                 + ["_thread = threading.Thread(target=%s)" % body,
                    "_thread.daemon = %s" % step.daemon, "_thread.start()"]
                 + (["_thread.join()"] if step.join else []))

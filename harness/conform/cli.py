@@ -18,6 +18,7 @@ from harness.conform.merge import ReportError, load_run, merge
 from harness.conform.known_bugs import load_or_fail
 from harness.conform.suite import (ORACLE_STATUSES, is_unexpected, load_cases, run_suite,
                                    unexpected_count)
+from harness.fuzz.cli import fuzz_main
 from oracle.casefile import load_clauses
 from oracle.yamlnodes import CaseError
 
@@ -34,6 +35,7 @@ atx-conform/1), junit.xml, results.tap (TAP 14), summary.md, drift.md, index.htm
 
 Other commands (each has --help):
   atx-conform check [FILE...]              validate case files, run nothing
+  atx-conform fuzz [--count N|--time T]    generate cases, find and reduce divergences
   atx-conform merge CONFORMANCE_JSON...    combine shard reports into one
   atx-conform update-expectations CONFORMANCE_JSON TARGET FILE
                                            write an expectation file from a run
@@ -187,6 +189,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["check"]:
         return check_main(argv[1:])
+    if argv[:1] == ["fuzz"]:
+        return fuzz_main(argv[1:])
     if argv[:1] == ["merge"]:
         return merge_main(argv[1:])
     if argv[:1] == ["update-expectations"]:

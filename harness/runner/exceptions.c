@@ -41,9 +41,10 @@ static const exception_decl *own_class(const char *type)
     return NULL;
 }
 
-/* A class of the main module: C code names it __main__.NAME up to 3.10, and shows
- * "<exception str() failed>" when its __str__ raises, which Python's traceback module
- * shows as "<unprintable NAME object>" on 2.7. */
+/* A class of the main module: C code names it __main__.NAME up to 3.10; when its __str__
+ * raises, C code shows "<exception str() failed>" and Python's traceback module
+ * (2.7's atexit report, threads up to 3.7, multiprocessing children) "<unprintable NAME
+ * object>". */
 static void as_own_class(pyexc *e, const exception_decl *decl)
 {
     text t = {NULL, 0, 0};
@@ -54,10 +55,7 @@ static void as_own_class(pyexc *e, const exception_decl *decl)
     }
     if (decl->str_raises) {
         free(e->message);
-        if (rt.major == 2)
-            text_addf(&t, "<unprintable %s object>", decl->name);
-        else
-            text_add(&t, STR_FAILED);
+        text_addf(&t, "<unprintable %s object>", decl->name);
         e->base.message = e->message = must_dup(text_str(&t));
         e->base.c_message = STR_FAILED;
         text_free(&t);

@@ -109,14 +109,26 @@ static _Noreturn void exec_child(const step *s, int number, const start_spec *st
 /* Importing multiprocessing registers its own handler (multiprocessing/util.py,
  * atexit.register(_exit_function)): the program imports it at its first process step,
  * and a spawn or forkserver child at its start. Once per process. */
+static atx_callable *exit_function; /* multiprocessing.util._exit_function */
+
 static void import_multiprocessing(void)
 {
-    static int imported;
-    if (!imported
-        && atx_register(rt.registry, object_library_function("_exit_function", NULL, NULL),
-                        NULL, NULL) != 0)
+    if (exit_function != NULL)
+        return;
+    exit_function = object_library_function("_exit_function", NULL, NULL);
+    if (atx_register(rt.registry, exit_function, NULL, NULL) != 0)
         exit(70);
-    imported = 1;
+}
+
+/* The start of a fork or forkserver child (popen_fork.py, forkserver.py): from 3.13
+ * atexit._clear(), then atexit.register(util._exit_function) again (gh-83856). */
+static void child_begin(void)
+{
+    if (atx_process_child_begin(rt.registry) != 0)
+        _exit(70);
+    if (atx_registry_profile(rt.registry)->child_runs_handlers
+        && atx_register(rt.registry, exit_function, NULL, NULL) != 0)
+        _exit(70);
 }
 
 pyexc *process_step(const step *s)
@@ -135,8 +147,7 @@ pyexc *process_step(const step *s)
             exec_child(s, number, start);
         /* popen_fork.py: the child inherits everything, registry included. */
         threads_forget();
-        if (atx_process_child_begin(rt.registry) != 0)
-            _exit(70);
+        child_begin();
         atx_process_child_end(rt.registry, bootstrap(s, number));
     }
     return child_wait(pid, "process");
@@ -190,8 +201,7 @@ void process_child_main(const char *spec)
         exit(2);
     }
     if (start->method == START_FORKSERVER) {
-        if (atx_process_child_begin(rt.registry) != 0)
-            exit(70);
+        child_begin();
         import_main_module();
         atx_process_child_end(rt.registry, bootstrap(s, number));
     }
