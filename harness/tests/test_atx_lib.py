@@ -6,30 +6,9 @@ import os
 import subprocess
 import time
 
-from harness.tests.support import FAULTS, REPO, conform, copy_with_fault
+from harness.tests.support import FAULTS, REPO, build_library, build_runner, conform
 
 RUN_ORDER = ("run/lifo", "run/lifo-mixed-kinds", "run/nested-run")
-
-
-def build_library(tmp_path, name, fault=None):
-    """tmp_path/lib<name>.a, compiled with cc from a copy of ref/src (with fault planted)."""
-    tree = copy_with_fault(tmp_path / name, ("ref/src", "ref/include"), fault)
-    objects = []
-    for source in sorted((tree / "ref" / "src").glob("*.c")):
-        objects.append(str(source.with_suffix(".o")))
-        subprocess.run(["cc", "-std=c11", "-O2", "-D_XOPEN_SOURCE=700",
-                        "-I", str(tree / "ref" / "include"), "-c", str(source),
-                        "-o", objects[-1]], check=True)
-    library = tmp_path / ("lib%s.a" % name)
-    subprocess.run(["ar", "rcs", str(library)] + objects, check=True)
-    return library
-
-
-def build_runner(tmp_path, library):
-    subprocess.run(["make", "-s", "-j", str(os.cpu_count() or 1), "-C", REPO, "runner",
-                    "ATX_LIB=%s" % library, "BUILD_ROOT=%s" % (tmp_path / "build")],
-                   check=True, stdout=subprocess.DEVNULL)
-    return str(tmp_path / "build" / "release" / "atx-case-runner")
 
 
 def statuses(report_dir):
