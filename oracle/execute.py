@@ -21,6 +21,26 @@ LOCALE = {"LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 # that runs away (3.13.0's unbounded recursion, gh-132744) dies of it in about a second
 # instead of taking the machine's memory until the timeout.
 ORACLE_MEMORY = 1 << 30
+# The signals a case sends (casemodel.SIGNALS, but SIGKILL): what they do is part of what
+# is tested, so every program must start with their default action.
+CASE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1)
+
+
+def _do_nothing(signum, frame) -> None:
+    """A handler standing in for SIG_IGN in the suite's own process (see below)."""
+
+
+def give_programs_default_signals() -> None:
+    """A program inherits the signals its starter ignores (a background job of a
+    non-interactive shell ignores SIGINT, nohup SIGHUP): then `kill: SIGINT` would do
+    nothing in CPython, which would be compared. A handled signal is reset to its
+    default by exec, so each ignored one gets a handler here: SIGINT Python's own (the
+    suite can be interrupted), the others one that does nothing (the suite still ignores
+    them). Call it once, from the main thread, before any program runs."""
+    for number in CASE_SIGNALS:
+        if signal.getsignal(number) == signal.SIG_IGN:
+            signal.signal(number, signal.default_int_handler if number == signal.SIGINT
+                          else _do_nothing)
 
 
 @dataclass

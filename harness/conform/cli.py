@@ -20,6 +20,7 @@ from harness.conform.suite import (ORACLE_STATUSES, is_unexpected, load_cases, r
                                    unexpected_count)
 from harness.fuzz.cli import fuzz_main
 from oracle.casefile import load_clauses
+from oracle.execute import give_programs_default_signals
 from oracle.yamlnodes import CaseError
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -187,6 +188,7 @@ def check_main(argv: List[str]) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    give_programs_default_signals()
     if argv[:1] == ["check"]:
         return check_main(argv[1:])
     if argv[:1] == ["fuzz"]:

@@ -214,18 +214,21 @@ class Campaign:
         pairings = [pairing for pairing, _ in group]
         reduced = reduce_case(doc, lambda candidate: self.still_fails(candidate, pairings, sig),
                               self.budget) if self.reduce else copy.deepcopy(doc)
+        if not self.still_fails(reduced, pairings, sig, REPEAT_TO_CONFIRM):
+            reduced = doc  # what reduction kept did not repeat on a checked oracle
         finding.steps = count_steps(reduced)
         finding.path = self.write_found(reduced, finding)
 
     def still_fails(self, candidate: Dict[str, Any], pairings: Sequence[Pairing],
-                    sig: Signature) -> bool:
-        """Whether every pairing of the finding still fails on candidate with its signature."""
+                    sig: Signature, repeat: int = 1) -> bool:
+        """Whether every pairing of the finding still fails on candidate with its signature
+        (each oracle run repeat times, stable)."""
         doc = copy.deepcopy(candidate)
         doc["id"] = "candidate/c"
         reports = self.folder.load([self.folder.write(doc)])
         if not reports or reports[0].case is None:
             return False
-        self.run(reports, pairings)
+        self.run(reports, pairings, repeat)
         return all(result.status == FAIL and signature(result.diff) == sig
                    for result in reports[0].results)
 
